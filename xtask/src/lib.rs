@@ -1,0 +1,10 @@
+//! The workspace's build tasks, as a library so that workspace tests can run
+//! the same freshness check as `cargo xtask codegen --check`.
+
+pub mod codegen;
+pub mod generate;
+pub mod merge;
+pub mod overlay;
+pub mod sources;
+pub mod status_codes;
+pub mod validate;
