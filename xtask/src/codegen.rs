@@ -86,6 +86,7 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>> {
 fn orphans(root: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for dir in ["specs/openapi", "crates/cashfree-vkyc-raw/src/generated"] {
+        // Only folders that hold nothing but generated files are swept.
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;
         };

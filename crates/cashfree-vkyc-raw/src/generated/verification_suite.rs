@@ -427,9 +427,8 @@ pub mod types {
         ///It displays the house name/number as present in the aadhaar card of user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub house: ::std::option::Option<::std::string::String>,
-        ///It displays the PIN code information as present in the aadhaar card of user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pincode: ::std::option::Option<i64>,
+        pub pincode: ::std::option::Option<IntegerOrString>,
         ///It displays the post office nearest to the address present in the aadhaar card of user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub po: ::std::option::Option<::std::string::String>,
@@ -2157,7 +2156,7 @@ pub mod types {
                 ::std::string::String,
             >,
             pincode: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<super::IntegerOrString>,
                 ::std::string::String,
             >,
             po: ::std::result::Result<
@@ -2236,7 +2235,9 @@ pub mod types {
             }
             pub fn pincode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::IntegerOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.pincode = value

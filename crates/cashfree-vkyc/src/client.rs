@@ -1,0 +1,304 @@
+//! The client: credentials, environment, versions, timeouts and retries.
+
+use crate::error::{Error, Result};
+use crate::ops::{Ppi, VerificationSuite};
+use crate::retry::RetryPolicy;
+use crate::transport::{CallState, CallTransport};
+use cashfree_vkyc_raw::{Hooks, ppi as raw_ppi, verification_suite as raw_vs};
+use http::HeaderValue;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The `x-api-version` the PPI operations send unless overridden.
+pub const PPI_API_VERSION: &str = "2025-11-01";
+/// The `x-api-version` the Verification Suite operations send unless
+/// overridden.
+pub const VERIFICATION_SUITE_API_VERSION: &str = "2024-12-01";
+
+/// Where Cashfree's API lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://sandbox.cashfree.com`, Cashfree's test environment.
+    Sandbox,
+    /// `https://api.cashfree.com`.
+    Production,
+    /// Another host root, such as a local sandbox (`http://127.0.0.1:8080`).
+    /// The family paths (`/verification/vkyc`, `/ppi/kyc/vkyc`) are appended.
+    Custom(String),
+}
+
+impl Environment {
+    /// The host root.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Environment::Sandbox => "https://sandbox.cashfree.com",
+            Environment::Production => "https://api.cashfree.com",
+            Environment::Custom(url) => url.trim_end_matches('/'),
+        }
+    }
+}
+
+/// Settings for a [`Client`]; start with [`Client::builder`].
+#[must_use]
+pub struct ClientBuilder {
+    client_id: String,
+    client_secret: String,
+    environment: Environment,
+    ppi_api_version: String,
+    verification_suite_api_version: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+    #[cfg(feature = "two-factor")]
+    public_key_pem: Option<String>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("environment", &self.environment)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The environment (default: [`Environment::Sandbox`]).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Shorthand for `environment(Environment::Custom(url))`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.environment(Environment::Custom(url.into()))
+    }
+
+    /// Overrides the PPI `x-api-version` (default [`PPI_API_VERSION`]).
+    pub fn ppi_api_version(mut self, version: impl Into<String>) -> Self {
+        self.ppi_api_version = version.into();
+        self
+    }
+
+    /// Overrides the Verification Suite `x-api-version` (default
+    /// [`VERIFICATION_SUITE_API_VERSION`]).
+    pub fn verification_suite_api_version(mut self, version: impl Into<String>) -> Self {
+        self.verification_suite_api_version = version.into();
+        self
+    }
+
+    /// How long to wait for a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take in all (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]; turn retries off
+    /// with [`RetryPolicy::none`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses your `reqwest::Client` (its own timeouts then apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Signs every Verification Suite request with a fresh
+    /// `x-cf-signature` made with this RSA public key (PEM, from the
+    /// Cashfree dashboard). The alternative is IP whitelisting.
+    #[cfg(feature = "two-factor")]
+    pub fn public_key_pem(mut self, pem: impl Into<String>) -> Self {
+        self.public_key_pem = Some(pem.into());
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let root = self.environment.base_url().to_owned();
+        let url = reqwest::Url::parse(&root)
+            .map_err(|e| Error::Config(format!("base URL {root:?}: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(Error::Config(format!(
+                "base URL {root:?} must be an http(s) URL with a host"
+            )));
+        }
+        if self.client_id.is_empty() || self.client_secret.is_empty() {
+            return Err(Error::Config(
+                "client id and client secret must not be empty".into(),
+            ));
+        }
+        let header = |name: &str, value: &str, sensitive: bool| {
+            let mut v = HeaderValue::from_str(value).map_err(|_| {
+                Error::Config(format!(
+                    "{name} holds characters that cannot go in a header"
+                ))
+            })?;
+            v.set_sensitive(sensitive);
+            Ok::<_, Error>(v)
+        };
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .user_agent(crate::USER_AGENT)
+                .build()
+                .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
+        };
+        #[cfg(feature = "two-factor")]
+        let signer = match &self.public_key_pem {
+            Some(pem) => {
+                let signer = crate::signing::Signer::from_pem(pem)?;
+                signer.sign(&self.client_id)?; // fail now, not on the first request
+                Some(signer)
+            }
+            None => None,
+        };
+        let inner = Inner {
+            client_id_header: header("client id", &self.client_id, false)?,
+            client_secret_header: header("client secret", &self.client_secret, true)?,
+            client_id: self.client_id,
+            environment: self.environment,
+            ppi_base: root.clone(),
+            vs_base: format!("{root}/verification"),
+            ppi_api_version: self.ppi_api_version,
+            vs_api_version: self.verification_suite_api_version,
+            retry: self.retry,
+            http,
+            #[cfg(feature = "two-factor")]
+            signer,
+        };
+        Ok(Client {
+            inner: Arc::new(inner),
+        })
+    }
+}
+
+/// A Cashfree Video KYC client for both API families.
+///
+/// Cheap to clone (it is an `Arc`), `Send` and `Sync`: build one and share
+/// it. `Debug` shows the client id and environment, never the secret.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) client_id: String,
+    pub(crate) client_id_header: HeaderValue,
+    pub(crate) client_secret_header: HeaderValue,
+    pub(crate) environment: Environment,
+    ppi_base: String,
+    vs_base: String,
+    pub(crate) ppi_api_version: String,
+    pub(crate) vs_api_version: String,
+    pub(crate) retry: RetryPolicy,
+    http: reqwest::Client,
+    #[cfg(feature = "two-factor")]
+    pub(crate) signer: Option<crate::signing::Signer>,
+}
+
+impl Client {
+    /// A client with default settings for `environment`.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        environment: Environment,
+    ) -> Result<Self> {
+        Self::builder(client_id, client_secret)
+            .environment(environment)
+            .build()
+    }
+
+    /// Settings for a client, starting from the defaults.
+    pub fn builder(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            environment: Environment::Sandbox,
+            ppi_api_version: PPI_API_VERSION.into(),
+            verification_suite_api_version: VERIFICATION_SUITE_API_VERSION.into(),
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            http: None,
+            #[cfg(feature = "two-factor")]
+            public_key_pem: None,
+        }
+    }
+
+    /// The PPI Video KYC operations (`/ppi/kyc/vkyc`).
+    pub fn ppi(&self) -> Ppi<'_> {
+        Ppi { client: self }
+    }
+
+    /// The Verification Suite Video KYC operations (`/verification/vkyc`).
+    pub fn verification_suite(&self) -> VerificationSuite<'_> {
+        VerificationSuite { client: self }
+    }
+
+    /// The environment the client talks to.
+    pub fn environment(&self) -> &Environment {
+        &self.inner.environment
+    }
+
+    fn hooks(&self, state: &Arc<CallState>, resign: bool) -> Hooks {
+        Hooks::new(CallTransport {
+            inner: self.inner.clone(),
+            state: state.clone(),
+            resign,
+        })
+    }
+
+    pub(crate) fn raw_ppi(&self, state: &Arc<CallState>) -> raw_ppi::Client {
+        raw_ppi::Client::new_with_client(
+            &self.inner.ppi_base,
+            self.inner.http.clone(),
+            self.hooks(state, false),
+        )
+    }
+
+    pub(crate) fn raw_vs(&self, state: &Arc<CallState>) -> raw_vs::Client {
+        raw_vs::Client::new_with_client(
+            &self.inner.vs_base,
+            self.inner.http.clone(),
+            self.hooks(state, true),
+        )
+    }
+
+    /// A fresh `x-cf-signature`, when a public key is configured.
+    pub(crate) fn signature(&self) -> Result<Option<String>> {
+        #[cfg(feature = "two-factor")]
+        if let Some(signer) = &self.inner.signer {
+            return signer.sign(&self.inner.client_id).map(Some);
+        }
+        Ok(None)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("client_id", &self.inner.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("environment", &self.inner.environment)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,80 @@
+//! A typed client for Cashfree's Video KYC (VKYC) APIs: the Verification
+//! Suite (`/verification/vkyc`) and PPI (`/ppi/kyc/vkyc`) families behind
+//! one [`Client`].
+//!
+//! - Requests are validated before anything is sent ([`ValidationError`]
+//!   names the field and the rule).
+//! - Responses of both families, and webhooks, become one [`Verification`]
+//!   view; `status` and `sub_status` are enums that keep unknown values
+//!   verbatim and know their [`Phase`], description, recommended action
+//!   and [`Outcome`].
+//! - Rate limits, server errors and broken connections are retried with
+//!   bounded exponential backoff ([`RetryPolicy`]); `initiate` is exactly
+//!   once even when an answer is lost.
+//! - Verification Suite requests can carry a fresh 2FA `x-cf-signature`
+//!   (feature `two-factor`).
+//! - [`webhook`] verifies and parses Cashfree's webhook deliveries.
+//!
+//! ```no_run
+//! use cashfree_vkyc::{Client, Environment, NotificationMode, PpiInitiateRequest};
+//!
+//! # async fn run() -> Result<(), cashfree_vkyc::Error> {
+//! let client = Client::new("CF_CLIENT_ID", "CF_CLIENT_SECRET", Environment::Sandbox)?;
+//!
+//! let request = PpiInitiateRequest::new("USER827364", "vkyc_0001")
+//!     .notification_mode(NotificationMode::Sms)
+//!     .security_question("What is your father's name?", "John Snow");
+//! let verification = client.ppi().initiate(&request).await?;
+//! println!("send the user to {:?}", verification.vkyc_link);
+//!
+//! let now = client.ppi().status("USER827364", "vkyc_0001").await?;
+//! println!("{}: {} ({})", now.phase(), now.sub_status, now.outcome());
+//! if let Some(action) = now.sub_status.recommended_action() {
+//!     println!("next: {action}");
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Everything above runs against the local sandbox too: point the client
+//! at it with `Environment::Custom("http://127.0.0.1:PORT".into())` (the
+//! `cashfree-vkyc-sandbox` crate starts one in-process).
+//!
+//! The client sends nothing anywhere but the configured Cashfree host, and
+//! its `Debug` output never shows the secret.
+
+#![warn(missing_docs)]
+
+mod client;
+mod error;
+mod ops;
+mod request;
+mod retry;
+#[cfg(feature = "two-factor")]
+mod signing;
+pub mod status;
+mod transport;
+mod verification;
+mod watch;
+
+pub use client::{
+    Client, ClientBuilder, Environment, PPI_API_VERSION, VERIFICATION_SUITE_API_VERSION,
+};
+pub use error::{ApiError, Error, Result, ValidationError};
+pub use ops::{Ppi, VerificationSuite};
+pub use request::{
+    NotificationMode, NotificationType, PpiInitiateRequest, SecurityQuestion, User,
+    VerificationSuiteInitiateRequest, validate_user_id, validate_verification_id,
+};
+pub use retry::RetryPolicy;
+#[cfg(feature = "two-factor")]
+pub use signing::Signer;
+pub use status::{Outcome, Phase, SubStatus, VkycStatus};
+pub use verification::{Api, LenientTime, Timestamp, Verification};
+pub use watch::Watch;
+
+/// The raw generated client this crate wraps, for what the facade does not
+/// cover.
+pub use cashfree_vkyc_raw as raw;
+
+/// `cashfree-vkyc/<version>`, sent as the `user-agent`.
+pub const USER_AGENT: &str = concat!("cashfree-vkyc/", env!("CARGO_PKG_VERSION"));

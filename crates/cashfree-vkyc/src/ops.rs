@@ -1,0 +1,245 @@
+//! The operations of each API family.
+
+use crate::client::Client;
+use crate::error::{ApiError, Error, Result, ValidationError};
+use crate::request::{
+    PpiInitiateRequest, VerificationSuiteInitiateRequest, validate_user_id,
+    validate_verification_id,
+};
+use crate::transport::CallState;
+use crate::verification::{Api, Verification};
+use crate::watch::{Target, Watch};
+use cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest;
+use cashfree_vkyc_raw::ppi::{Error as RawError, ResponseValue};
+use std::sync::Arc;
+use tracing::Instrument;
+
+fn call_span(operation: &'static str, verification_id: &str) -> tracing::Span {
+    tracing::info_span!(
+        "cashfree_vkyc",
+        operation,
+        verification_id,
+        attempts = tracing::field::Empty,
+        http.status = tracing::field::Empty,
+    )
+}
+
+/// Turns what the generated client returned, and what the transport kept,
+/// into the facade's result.
+fn finish<T, E>(
+    api: Api,
+    state: &CallState,
+    result: std::result::Result<ResponseValue<T>, RawError<E>>,
+) -> Result<Verification> {
+    let attempts = state.attempts();
+    let captured = state.take_response();
+    let decode = |status: u16, body: &[u8]| {
+        Verification::from_body(api, body).map_err(|source| Error::Decode {
+            status,
+            body: String::from_utf8_lossy(body).into_owned(),
+            source,
+        })
+    };
+    match result {
+        Ok(value) => match captured {
+            Some((_, _, body)) => decode(value.status().as_u16(), &body),
+            None => Err(Error::Config("the response body was not captured".into())),
+        },
+        Err(RawError::ErrorResponse(_) | RawError::UnexpectedResponse(_)) => match captured {
+            // An undocumented success status (201, say) is still a success.
+            Some((status, _, body)) if status.is_success() => decode(status.as_u16(), &body),
+            Some((status, headers, body)) => {
+                Err(ApiError::from_response(status.as_u16(), &headers, &body).into())
+            }
+            None => Err(Error::Config("the response was not captured".into())),
+        },
+        Err(RawError::InvalidResponsePayload(body, source)) => Err(Error::Decode {
+            status: captured.map_or(0, |(s, _, _)| s.as_u16()),
+            body: String::from_utf8_lossy(&body).into_owned(),
+            source,
+        }),
+        Err(
+            RawError::CommunicationError(source)
+            | RawError::ResponseBodyError(source)
+            | RawError::InvalidUpgrade(source),
+        ) => {
+            if source.is_timeout() {
+                Err(Error::Timeout { attempts, source })
+            } else {
+                Err(Error::Transport { attempts, source })
+            }
+        }
+        Err(RawError::InvalidRequest(rule)) => Err(ValidationError::new("request", rule).into()),
+        Err(RawError::Custom(message)) => Err(Error::Config(message)),
+    }
+}
+
+/// PPI Video KYC: `POST /ppi/kyc/vkyc` and `POST /ppi/kyc/vkyc/status`.
+#[derive(Clone, Copy, Debug)]
+pub struct Ppi<'a> {
+    pub(crate) client: &'a Client,
+}
+
+impl Ppi<'_> {
+    /// Starts a Video KYC and sends the link to the user.
+    ///
+    /// Exactly once: if an attempt's answer was lost (a timeout, a dropped
+    /// connection, a 5xx) and the retry finds the `verification_id` already
+    /// taken, the verification that attempt created is fetched and returned.
+    pub async fn initiate(&self, request: &PpiInitiateRequest) -> Result<Verification> {
+        let body = request.to_raw()?;
+        async {
+            let state = Arc::new(CallState::default());
+            let result = self
+                .client
+                .raw_ppi(&state)
+                .ppi_initiate_vkyc()
+                .x_api_version(self.client.inner.ppi_api_version.as_str())
+                .body(body)
+                .send()
+                .await;
+            match finish(Api::Ppi, &state, result) {
+                Err(Error::Api(e)) if e.is_duplicate() && state.was_ambiguous() => {
+                    tracing::info!("an earlier attempt created the verification; fetching it");
+                    self.status(&request.user_id, &request.verification_id)
+                        .await
+                }
+                other => other,
+            }
+        }
+        .instrument(call_span("ppi.initiate", &request.verification_id))
+        .await
+    }
+
+    /// The current status of a verification.
+    pub async fn status(&self, user_id: &str, verification_id: &str) -> Result<Verification> {
+        validate_user_id(user_id)?;
+        validate_verification_id(verification_id)?;
+        let body = PpiVkycStatusRequest {
+            user_id: user_id
+                .parse()
+                .map_err(|e| ValidationError::new("user_id", format!("{e}")))?,
+            verification_id: verification_id
+                .parse()
+                .map_err(|e| ValidationError::new("verification_id", format!("{e}")))?,
+        };
+        async {
+            let state = Arc::new(CallState::default());
+            let result = self
+                .client
+                .raw_ppi(&state)
+                .ppi_get_vkyc_status()
+                .x_api_version(self.client.inner.ppi_api_version.as_str())
+                .body(body)
+                .send()
+                .await;
+            finish(Api::Ppi, &state, result)
+        }
+        .instrument(call_span("ppi.status", verification_id))
+        .await
+    }
+
+    /// Follows a verification until it is final; see [`Watch`].
+    pub fn watch(&self, user_id: impl Into<String>, verification_id: impl Into<String>) -> Watch {
+        Watch::new(
+            self.client.clone(),
+            Target::Ppi {
+                user_id: user_id.into(),
+                verification_id: verification_id.into(),
+            },
+        )
+    }
+}
+
+/// Verification Suite Video KYC: `POST /verification/vkyc` and
+/// `GET /verification/vkyc`.
+#[derive(Clone, Copy, Debug)]
+pub struct VerificationSuite<'a> {
+    pub(crate) client: &'a Client,
+}
+
+enum StatusKey<'a> {
+    VerificationId(&'a str),
+    ReferenceId(i64),
+}
+
+impl VerificationSuite<'_> {
+    /// Starts a Video KYC and sends the link to the user.
+    ///
+    /// Exactly once, as [`Ppi::initiate`]: a retry that meets "already
+    /// exists" after an ambiguous failure returns the verification the
+    /// earlier attempt created.
+    pub async fn initiate(
+        &self,
+        request: &VerificationSuiteInitiateRequest,
+    ) -> Result<Verification> {
+        let body = request.to_raw()?;
+        async {
+            let state = Arc::new(CallState::default());
+            let raw = self.client.raw_vs(&state);
+            let mut call = raw
+                .vrs_initiate_vkyc()
+                .x_api_version(self.client.inner.vs_api_version.as_str())
+                .body(body);
+            if let Some(signature) = self.client.signature()? {
+                call = call.x_cf_signature(signature);
+            }
+            match finish(Api::VerificationSuite, &state, call.send().await) {
+                Err(Error::Api(e)) if e.is_duplicate() && state.was_ambiguous() => {
+                    tracing::info!("an earlier attempt created the verification; fetching it");
+                    self.status(&request.verification_id).await
+                }
+                other => other,
+            }
+        }
+        .instrument(call_span(
+            "verification_suite.initiate",
+            &request.verification_id,
+        ))
+        .await
+    }
+
+    /// The current status, by your `verification_id`.
+    pub async fn status(&self, verification_id: &str) -> Result<Verification> {
+        validate_verification_id(verification_id)?;
+        self.get(StatusKey::VerificationId(verification_id))
+            .instrument(call_span("verification_suite.status", verification_id))
+            .await
+    }
+
+    /// The current status, by Cashfree's `reference_id`.
+    pub async fn status_by_reference_id(&self, reference_id: i64) -> Result<Verification> {
+        if reference_id <= 0 {
+            return Err(ValidationError::new("reference_id", "must be a positive number").into());
+        }
+        self.get(StatusKey::ReferenceId(reference_id))
+            .instrument(call_span("verification_suite.status", ""))
+            .await
+    }
+
+    async fn get(&self, key: StatusKey<'_>) -> Result<Verification> {
+        let state = Arc::new(CallState::default());
+        let raw = self.client.raw_vs(&state);
+        let mut call = raw
+            .vkyc_get_status()
+            .x_api_version(self.client.inner.vs_api_version.as_str());
+        call = match key {
+            StatusKey::VerificationId(id) => call.verification_id(id),
+            StatusKey::ReferenceId(id) => call.reference_id(id.to_string()),
+        };
+        if let Some(signature) = self.client.signature()? {
+            call = call.x_cf_signature(signature);
+        }
+        finish(Api::VerificationSuite, &state, call.send().await)
+    }
+
+    /// Follows a verification until it is final; see [`Watch`].
+    pub fn watch(&self, verification_id: impl Into<String>) -> Watch {
+        Watch::new(
+            self.client.clone(),
+            Target::VerificationSuite {
+                verification_id: verification_id.into(),
+            },
+        )
+    }
+}

@@ -1,0 +1,513 @@
+//! Typed requests, validated before anything is sent.
+
+use crate::error::ValidationError;
+use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::num::NonZeroU64;
+use std::str::FromStr;
+
+type Check = Result<(), ValidationError>;
+
+/// 1 to 50 characters: letters, digits, `.`, `-` and `_`.
+pub fn validate_verification_id(id: &str) -> Check {
+    let field = "verification_id";
+    check_length(field, id)?;
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+    {
+        return Err(ValidationError::new(
+            field,
+            format!("may hold only letters, digits, '.', '-' and '_', not {c:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// 1 to 50 characters.
+pub fn validate_user_id(id: &str) -> Check {
+    check_length("user_id", id)
+}
+
+fn check_length(field: &str, value: &str) -> Check {
+    let n = value.chars().count();
+    if n == 0 || value.trim().is_empty() {
+        return Err(ValidationError::new(field, "must not be empty"));
+    }
+    if n > 50 {
+        return Err(ValidationError::new(
+            field,
+            format!("must be at most 50 characters, not {n}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A question the agent asks during the call, with the expected answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityQuestion {
+    /// Position in the call, from 1; unique and sequential across a request.
+    pub order: u32,
+    /// The question.
+    pub question: String,
+    /// The answer the user is expected to give.
+    pub answer: String,
+}
+
+impl SecurityQuestion {
+    /// A question at position `order`.
+    pub fn new(order: u32, question: impl Into<String>, answer: impl Into<String>) -> Self {
+        Self {
+            order,
+            question: question.into(),
+            answer: answer.into(),
+        }
+    }
+}
+
+/// Orders unique and sequential from 1; question and answer non-empty.
+fn validate_questions(questions: &[SecurityQuestion]) -> Check {
+    for (i, q) in questions.iter().enumerate() {
+        if q.question.trim().is_empty() {
+            return Err(ValidationError::new(
+                format!("security_questions[{i}].question"),
+                "must not be empty",
+            ));
+        }
+        if q.answer.trim().is_empty() {
+            return Err(ValidationError::new(
+                format!("security_questions[{i}].answer"),
+                "must not be empty",
+            ));
+        }
+    }
+    let mut orders: Vec<u32> = questions.iter().map(|q| q.order).collect();
+    orders.sort_unstable();
+    for (expected, (i, order)) in (1u32..).zip(orders.iter().enumerate()) {
+        if *order != expected {
+            let rule = if i > 0 && orders[i - 1] == *order {
+                format!("order {order} is used twice; orders must be unique")
+            } else {
+                format!(
+                    "orders must run 1, 2, 3, … without gaps; expected {expected}, found {order}"
+                )
+            };
+            return Err(ValidationError::new("security_questions.order", rule));
+        }
+    }
+    Ok(())
+}
+
+macro_rules! channel_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant,)*
+        }
+
+        impl $name {
+            /// The text Cashfree expects.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)* }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ValidationError;
+            /// Case-insensitive.
+            fn from_str(s: &str) -> Result<Self, ValidationError> {
+                $(if s.eq_ignore_ascii_case($text) { return Ok($name::$variant); })*
+                Err(ValidationError::new(
+                    stringify!($name),
+                    format!("{s:?} is not one of {}", [$($text),*].join(", ")),
+                ))
+            }
+        }
+    };
+}
+
+channel_enum!(
+    /// A channel the PPI API sends the link on (`notification_modes`).
+    NotificationMode { Sms = "SMS", Whatsapp = "WHATSAPP" }
+);
+
+channel_enum!(
+    /// A channel the Verification Suite sends the link on
+    /// (`notification_types`).
+    NotificationType { Sms = "sms", Whatsapp = "whatsapp", Email = "email" }
+);
+
+/// `POST /ppi/kyc/vkyc`: start a Video KYC for a PPI user.
+///
+/// ```
+/// use cashfree_vkyc::{NotificationMode, PpiInitiateRequest};
+///
+/// let request = PpiInitiateRequest::new("USER827364", "vkyc_0001")
+///     .notification_mode(NotificationMode::Sms)
+///     .security_question("What is your father's name?", "John Snow");
+/// assert!(request.validate().is_ok());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PpiInitiateRequest {
+    /// The user, as created in PPI.
+    pub user_id: String,
+    /// Your unique identifier for this verification.
+    pub verification_id: String,
+    /// Channels to send the link on.
+    pub notification_modes: Vec<NotificationMode>,
+    /// Questions the agent asks.
+    pub security_questions: Vec<SecurityQuestion>,
+}
+
+impl PpiInitiateRequest {
+    /// A request for `user_id` under your `verification_id`.
+    pub fn new(user_id: impl Into<String>, verification_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            verification_id: verification_id.into(),
+            notification_modes: Vec::new(),
+            security_questions: Vec::new(),
+        }
+    }
+
+    /// Adds a channel to send the link on.
+    pub fn notification_mode(mut self, mode: NotificationMode) -> Self {
+        if !self.notification_modes.contains(&mode) {
+            self.notification_modes.push(mode);
+        }
+        self
+    }
+
+    /// Adds a question at the next position.
+    pub fn security_question(
+        mut self,
+        question: impl Into<String>,
+        answer: impl Into<String>,
+    ) -> Self {
+        let order = self.security_questions.len() as u32 + 1;
+        self.security_questions
+            .push(SecurityQuestion::new(order, question, answer));
+        self
+    }
+
+    /// Replaces the questions, with their own orders.
+    pub fn security_questions(
+        mut self,
+        questions: impl IntoIterator<Item = SecurityQuestion>,
+    ) -> Self {
+        self.security_questions = questions.into_iter().collect();
+        self
+    }
+
+    /// Checks every documented rule.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate_user_id(&self.user_id)?;
+        validate_verification_id(&self.verification_id)?;
+        validate_questions(&self.security_questions)
+    }
+
+    pub(crate) fn to_raw(&self) -> Result<ppi_raw::PpiVkycInitiateRequest, ValidationError> {
+        self.validate()?;
+        let convert = |field: &str, e: ppi_raw::error::ConversionError| {
+            ValidationError::new(field, e.to_string())
+        };
+        Ok(ppi_raw::PpiVkycInitiateRequest {
+            user_id: self.user_id.parse().map_err(|e| convert("user_id", e))?,
+            verification_id: self
+                .verification_id
+                .parse()
+                .map_err(|e| convert("verification_id", e))?,
+            notification_modes: self
+                .notification_modes
+                .iter()
+                .map(|m| match m {
+                    NotificationMode::Sms => ppi_raw::PpiNotificationMode::Sms,
+                    NotificationMode::Whatsapp => ppi_raw::PpiNotificationMode::Whatsapp,
+                })
+                .collect(),
+            security_questions: self
+                .security_questions
+                .iter()
+                .map(|q| {
+                    Ok(ppi_raw::PpiSecurityQuestion {
+                        order: NonZeroU64::new(q.order.into()).ok_or_else(|| {
+                            ValidationError::new("security_questions.order", "starts at 1")
+                        })?,
+                        question: q
+                            .question
+                            .parse()
+                            .map_err(|e| convert("security_questions.question", e))?,
+                        answer: q
+                            .answer
+                            .parse()
+                            .map_err(|e| convert("security_questions.answer", e))?,
+                    })
+                })
+                .collect::<Result<_, ValidationError>>()?,
+        })
+    }
+}
+
+/// Who a Verification Suite request is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum User {
+    /// Your identifier, as given to Create User.
+    Id(String),
+    /// Cashfree's `user_reference_id`, from Create User's response.
+    ReferenceId(i64),
+}
+
+/// `POST /verification/vkyc`: start a Video KYC in the Verification Suite.
+///
+/// ```
+/// use cashfree_vkyc::{NotificationType, VerificationSuiteInitiateRequest};
+///
+/// let request = VerificationSuiteInitiateRequest::for_user_id("vkyc_0001", "User0123")
+///     .notification_type(NotificationType::Sms)
+///     .user_template("vkyc_user_template_v1");
+/// assert!(request.validate().is_ok());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct VerificationSuiteInitiateRequest {
+    /// Your unique identifier for this verification.
+    pub verification_id: String,
+    /// The user.
+    pub user: User,
+    /// Channels to send the link on.
+    pub notification_types: Vec<NotificationType>,
+    /// The user template's name.
+    pub user_template: Option<String>,
+    /// The agent template's name.
+    pub agent_template: Option<String>,
+    /// Aadhaar details you already hold; sending them skips DigiLocker.
+    pub aadhaar_details: Option<vs_raw::AadhaarDetails>,
+    /// Questions the agent asks.
+    pub security_questions: Vec<SecurityQuestion>,
+}
+
+impl VerificationSuiteInitiateRequest {
+    /// A request for the user you created with `user_id`.
+    pub fn for_user_id(verification_id: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self::new(verification_id.into(), User::Id(user_id.into()))
+    }
+
+    /// A request for the user Cashfree knows as `user_reference_id`.
+    pub fn for_user_reference_id(
+        verification_id: impl Into<String>,
+        user_reference_id: i64,
+    ) -> Self {
+        Self::new(verification_id.into(), User::ReferenceId(user_reference_id))
+    }
+
+    fn new(verification_id: String, user: User) -> Self {
+        Self {
+            verification_id,
+            user,
+            notification_types: Vec::new(),
+            user_template: None,
+            agent_template: None,
+            aadhaar_details: None,
+            security_questions: Vec::new(),
+        }
+    }
+
+    /// Adds a channel to send the link on.
+    pub fn notification_type(mut self, channel: NotificationType) -> Self {
+        if !self.notification_types.contains(&channel) {
+            self.notification_types.push(channel);
+        }
+        self
+    }
+
+    /// Sets the user template.
+    pub fn user_template(mut self, name: impl Into<String>) -> Self {
+        self.user_template = Some(name.into());
+        self
+    }
+
+    /// Sets the agent template.
+    pub fn agent_template(mut self, name: impl Into<String>) -> Self {
+        self.agent_template = Some(name.into());
+        self
+    }
+
+    /// Sends Aadhaar details you already hold, which skips DigiLocker.
+    pub fn aadhaar_details(mut self, details: vs_raw::AadhaarDetails) -> Self {
+        self.aadhaar_details = Some(details);
+        self
+    }
+
+    /// Adds a question at the next position.
+    pub fn security_question(
+        mut self,
+        question: impl Into<String>,
+        answer: impl Into<String>,
+    ) -> Self {
+        let order = self.security_questions.len() as u32 + 1;
+        self.security_questions
+            .push(SecurityQuestion::new(order, question, answer));
+        self
+    }
+
+    /// Replaces the questions, with their own orders.
+    pub fn security_questions(
+        mut self,
+        questions: impl IntoIterator<Item = SecurityQuestion>,
+    ) -> Self {
+        self.security_questions = questions.into_iter().collect();
+        self
+    }
+
+    /// Checks every documented rule.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        validate_verification_id(&self.verification_id)?;
+        match &self.user {
+            User::Id(id) => validate_user_id(id)?,
+            User::ReferenceId(id) if *id <= 0 => {
+                return Err(ValidationError::new(
+                    "user_reference_id",
+                    "must be a positive number",
+                ));
+            }
+            User::ReferenceId(_) => {}
+        }
+        for (field, value) in [
+            ("user_template", &self.user_template),
+            ("agent_template", &self.agent_template),
+        ] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                return Err(ValidationError::new(field, "must not be empty when given"));
+            }
+        }
+        validate_questions(&self.security_questions)
+    }
+
+    pub(crate) fn to_raw(&self) -> Result<vs_raw::VkycLinkRequestSchema, ValidationError> {
+        self.validate()?;
+        let (user_id, user_reference_id) = match &self.user {
+            User::Id(id) => (Some(id.clone()), None),
+            User::ReferenceId(id) => (None, Some(*id)),
+        };
+        let questions: Vec<vs_raw::SecurityQuestionItem> = self
+            .security_questions
+            .iter()
+            .map(|q| vs_raw::SecurityQuestionItem {
+                order: q.order.into(),
+                question: q.question.clone(),
+                answer: q.answer.clone(),
+            })
+            .collect();
+        Ok(vs_raw::VkycLinkRequestSchema {
+            verification_id: self.verification_id.clone(),
+            user_id,
+            user_reference_id,
+            notification_types: self
+                .notification_types
+                .iter()
+                .map(|t| t.as_str().to_owned())
+                .collect(),
+            user_template: self.user_template.clone(),
+            agent_template: self.agent_template.clone(),
+            aadhaar_details: self.aadhaar_details.clone(),
+            security_questions: (!questions.is_empty()).then(|| questions.into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verification_id_rules() {
+        assert!(validate_verification_id("abc.DEF-123_x").is_ok());
+        assert_eq!(
+            validate_verification_id("").unwrap_err().field,
+            "verification_id"
+        );
+        assert!(validate_verification_id(&"a".repeat(50)).is_ok());
+        assert!(
+            validate_verification_id(&"a".repeat(51))
+                .unwrap_err()
+                .rule
+                .contains("at most 50")
+        );
+        assert!(
+            validate_verification_id("has space")
+                .unwrap_err()
+                .rule
+                .contains("' '")
+        );
+        assert!(validate_verification_id("ü").is_err());
+    }
+
+    #[test]
+    fn question_orders_must_be_unique_and_sequential() {
+        let q = |o| SecurityQuestion::new(o, "q", "a");
+        assert!(validate_questions(&[q(2), q(1), q(3)]).is_ok());
+        assert!(
+            validate_questions(&[q(1), q(1)])
+                .unwrap_err()
+                .rule
+                .contains("twice")
+        );
+        assert!(
+            validate_questions(&[q(1), q(3)])
+                .unwrap_err()
+                .rule
+                .contains("expected 2")
+        );
+        assert!(validate_questions(&[q(0)]).is_err());
+        let blank = SecurityQuestion::new(1, " ", "a");
+        assert_eq!(
+            validate_questions(&[blank]).unwrap_err().field,
+            "security_questions[0].question"
+        );
+    }
+
+    #[test]
+    fn channels_parse_case_insensitively_and_write_cashfree_case() {
+        assert_eq!("sms".parse::<NotificationMode>().unwrap().as_str(), "SMS");
+        assert_eq!(
+            "WHATSAPP".parse::<NotificationType>().unwrap().as_str(),
+            "whatsapp"
+        );
+        assert!(
+            "email".parse::<NotificationMode>().is_err(),
+            "PPI has no email channel"
+        );
+        assert!("pigeon".parse::<NotificationType>().is_err());
+    }
+
+    #[test]
+    fn raw_requests_carry_only_what_was_given() {
+        let raw = VerificationSuiteInitiateRequest::for_user_reference_id("v1", 11174)
+            .to_raw()
+            .unwrap();
+        let json = serde_json::to_value(&raw).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"verification_id": "v1", "user_reference_id": 11174})
+        );
+        let raw = PpiInitiateRequest::new("u", "v")
+            .notification_mode(NotificationMode::Whatsapp)
+            .to_raw()
+            .unwrap();
+        let json = serde_json::to_value(&raw).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"user_id": "u", "verification_id": "v", "notification_modes": ["WHATSAPP"]})
+        );
+    }
+}

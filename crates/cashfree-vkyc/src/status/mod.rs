@@ -1,0 +1,382 @@
+//! Video KYC statuses: [`VkycStatus`] (the phase name Cashfree sends in
+//! `status`), [`SubStatus`] (the event inside it) and what they mean
+//! ([`Phase`], [`Outcome`]).
+//!
+//! Both enums tolerate the future: an unknown value is kept verbatim in an
+//! `Unknown(String)` variant, `FromStr` cannot fail, and serde writes back
+//! exactly the text that was read.
+
+// Written by `cargo xtask codegen` from specs/status-codes.toml and formatted
+// by prettyplease; rustfmt must not touch it.
+#[rustfmt::skip]
+mod generated;
+
+pub use generated::SubStatus;
+use generated::{Entry, TABLE};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::convert::Infallible;
+use std::fmt;
+use std::str::FromStr;
+
+/// The stage of the Video KYC journey a verification is in.
+///
+/// Derived from the sub-status, because Cashfree publishes the `status`
+/// names only up to `PRE_VIDEO_CALL`.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// The link was generated and sent (`RECEIVED`).
+    Received,
+    /// Aadhaar, IP, location and device checks, queueing and scheduling.
+    PreVideoCall,
+    /// The video call with an agent.
+    VideoCall,
+    /// A technical error interrupted the verification.
+    Technical,
+    /// The agent's review after the call.
+    AgentReview,
+    /// The auditor's review, which decides the outcome.
+    AuditorReview,
+    /// Cashfree rejected the request before it started (`REJECTED`).
+    Rejected,
+    /// The link expired (`EXPIRED`).
+    Expired,
+    /// Neither the sub-status nor the status is known to this version.
+    Unknown,
+}
+
+impl Phase {
+    /// The phase's name in snake case, as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Received => "received",
+            Phase::PreVideoCall => "pre_video_call",
+            Phase::VideoCall => "video_call",
+            Phase::Technical => "technical",
+            Phase::AgentReview => "agent_review",
+            Phase::AuditorReview => "auditor_review",
+            Phase::Rejected => "rejected",
+            Phase::Expired => "expired",
+            Phase::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a verification stands for the merchant.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Nothing is decided yet.
+    InProgress,
+    /// The auditor approved the verification.
+    Approved,
+    /// The verification was rejected (by the auditor, by the agent, or by
+    /// Cashfree for insufficient balance).
+    Rejected,
+    /// The link expired before the verification completed.
+    Expired,
+    /// The sub-status is not known to this version.
+    Unknown,
+}
+
+impl Outcome {
+    /// The outcome's name in snake case, as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::InProgress => "in_progress",
+            Outcome::Approved => "approved",
+            Outcome::Rejected => "rejected",
+            Outcome::Expired => "expired",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl SubStatus {
+    fn entry(&self) -> Option<&'static Entry> {
+        self.index().map(|i| &TABLE[i])
+    }
+
+    /// Every sub-status this version knows, in Cashfree's phase order.
+    pub fn known() -> impl Iterator<Item = SubStatus> {
+        TABLE.iter().map(|e| SubStatus::from_code(e.code))
+    }
+
+    /// The text Cashfree sends, e.g. `"LINK_GENERATED"`; for an unknown
+    /// sub-status, exactly the text that was received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SubStatus::Unknown(text) => text,
+            known => known.entry().map_or("", |e| e.code),
+        }
+    }
+
+    /// Whether this version knows the sub-status.
+    pub fn is_known(&self) -> bool {
+        self.entry().is_some()
+    }
+
+    /// The phase the sub-status belongs to.
+    pub fn phase(&self) -> Phase {
+        self.entry().map_or(Phase::Unknown, |e| e.phase)
+    }
+
+    /// Cashfree's description of the sub-status.
+    pub fn description(&self) -> Option<&'static str> {
+        self.entry().map(|e| e.description)
+    }
+
+    /// Cashfree's recommended action for the merchant.
+    pub fn recommended_action(&self) -> Option<&'static str> {
+        self.entry().map(|e| e.action)
+    }
+
+    /// What the sub-status means for the merchant.
+    ///
+    /// `AGENT_REJECTED` reports [`Outcome::Rejected`] but is not
+    /// [final](Self::is_final): whether an auditor review can still follow
+    /// is not published, so a watcher decides whether to keep waiting.
+    pub fn outcome(&self) -> Outcome {
+        self.entry().map_or(Outcome::Unknown, |e| e.outcome)
+    }
+
+    /// Whether nothing more will happen: `AUDITOR_APPROVED`,
+    /// `AUDITOR_REJECTED`, `VKYC_EXPIRED` or `INSUFFICIENT_BALANCE`.
+    pub fn is_final(&self) -> bool {
+        self.entry().is_some_and(|e| e.is_final)
+    }
+
+    /// Whether the user must do something before the verification can go
+    /// on (enable the camera, leave a VPN, reschedule, …).
+    pub fn needs_user_action(&self) -> bool {
+        self.entry().is_some_and(|e| e.user_action)
+    }
+
+    /// The `status` Cashfree publishes alongside this sub-status, where it
+    /// publishes one.
+    pub fn expected_status(&self) -> Option<VkycStatus> {
+        self.entry()
+            .filter(|e| !e.status.is_empty())
+            .map(|e| VkycStatus::from_text(e.status))
+    }
+}
+
+impl fmt::Display for SubStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SubStatus {
+    type Err = Infallible;
+    fn from_str(s: &str) -> Result<Self, Infallible> {
+        Ok(SubStatus::from_code(s))
+    }
+}
+
+impl From<&str> for SubStatus {
+    fn from(s: &str) -> Self {
+        SubStatus::from_code(s)
+    }
+}
+
+/// The phase name Cashfree sends in `status`.
+///
+/// Only some names are published; any other text is kept verbatim in
+/// [`VkycStatus::Unknown`]. Prefer [`SubStatus::phase`] to decide what a
+/// verification is doing.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VkycStatus {
+    /// `RECEIVED`: the request was accepted and the link generated.
+    Received,
+    /// `INITIATED`: seen in one of Cashfree's PPI samples where the schema
+    /// says `RECEIVED`.
+    Initiated,
+    /// `PRE_VIDEO_CALL`: the checks before the video call.
+    PreVideoCall,
+    /// `REJECTED`: Cashfree rejected the request.
+    Rejected,
+    /// `EXPIRED`: the link expired.
+    Expired,
+    /// A status this version does not know, exactly as Cashfree sent it.
+    Unknown(String),
+}
+
+impl VkycStatus {
+    fn from_text(s: &str) -> Self {
+        match s {
+            "RECEIVED" => VkycStatus::Received,
+            "INITIATED" => VkycStatus::Initiated,
+            "PRE_VIDEO_CALL" => VkycStatus::PreVideoCall,
+            "REJECTED" => VkycStatus::Rejected,
+            "EXPIRED" => VkycStatus::Expired,
+            other => VkycStatus::Unknown(other.to_owned()),
+        }
+    }
+
+    /// The text Cashfree sends; for an unknown status, exactly what was received.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VkycStatus::Received => "RECEIVED",
+            VkycStatus::Initiated => "INITIATED",
+            VkycStatus::PreVideoCall => "PRE_VIDEO_CALL",
+            VkycStatus::Rejected => "REJECTED",
+            VkycStatus::Expired => "EXPIRED",
+            VkycStatus::Unknown(text) => text,
+        }
+    }
+
+    /// The phase this status names, where it names one.
+    pub fn phase(&self) -> Phase {
+        match self {
+            VkycStatus::Received | VkycStatus::Initiated => Phase::Received,
+            VkycStatus::PreVideoCall => Phase::PreVideoCall,
+            VkycStatus::Rejected => Phase::Rejected,
+            VkycStatus::Expired => Phase::Expired,
+            VkycStatus::Unknown(_) => Phase::Unknown,
+        }
+    }
+}
+
+impl fmt::Display for VkycStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for VkycStatus {
+    type Err = Infallible;
+    fn from_str(s: &str) -> Result<Self, Infallible> {
+        Ok(VkycStatus::from_text(s))
+    }
+}
+
+impl From<&str> for VkycStatus {
+    fn from(s: &str) -> Self {
+        VkycStatus::from_text(s)
+    }
+}
+
+macro_rules! serde_as_text {
+    ($($ty:ty),*) => {$(
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+                Ok(<$ty>::from(text.as_ref()))
+            }
+        }
+    )*};
+}
+
+serde_as_text!(SubStatus, VkycStatus);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The vendored table, read at test time: the generated enum must agree
+    /// with it row for row.
+    const TABLE_TOML: &str = include_str!("../../../../specs/status-codes.toml");
+
+    fn rows() -> Vec<(String, String)> {
+        // A deliberately independent reading of the table: code and phase.
+        let mut rows = Vec::new();
+        let mut code = None;
+        for line in TABLE_TOML.lines() {
+            if let Some(v) = line.strip_prefix("code = ") {
+                code = Some(v.trim_matches('"').to_string());
+            }
+            if let Some(v) = line.strip_prefix("phase = ") {
+                rows.push((
+                    code.take().expect("code before phase"),
+                    v.trim_matches('"').to_string(),
+                ));
+            }
+        }
+        rows
+    }
+
+    #[test]
+    fn enum_and_table_agree() {
+        let rows = rows();
+        assert_eq!(rows.len(), SubStatus::known().count());
+        for ((code, phase), known) in rows.iter().zip(SubStatus::known()) {
+            assert_eq!(known.as_str(), code);
+            assert!(known.is_known());
+            assert_eq!(known.phase().as_str(), phase, "{code}");
+            assert!(known.description().is_some_and(|d| !d.is_empty()));
+            assert!(known.recommended_action().is_some_and(|d| !d.is_empty()));
+            let parsed: SubStatus = code.parse().unwrap();
+            assert_eq!(parsed, known);
+        }
+    }
+
+    #[test]
+    fn unknown_values_round_trip_verbatim() {
+        let s: SubStatus = "USER_TELEPORTED".parse().unwrap();
+        assert_eq!(s, SubStatus::Unknown("USER_TELEPORTED".into()));
+        assert_eq!(s.as_str(), "USER_TELEPORTED");
+        assert_eq!(s.phase(), Phase::Unknown);
+        assert_eq!(s.outcome(), Outcome::Unknown);
+        assert!(!s.is_final());
+        assert_eq!(serde_json::to_string(&s).unwrap(), "\"USER_TELEPORTED\"");
+        let back: SubStatus = serde_json::from_str("\"USER_TELEPORTED\"").unwrap();
+        assert_eq!(back, s);
+
+        let st: VkycStatus = serde_json::from_str("\"VIDEO_CALL_ONGOING\"").unwrap();
+        assert_eq!(st.as_str(), "VIDEO_CALL_ONGOING");
+        assert_eq!(
+            serde_json::to_string(&st).unwrap(),
+            "\"VIDEO_CALL_ONGOING\""
+        );
+        let lower: VkycStatus = "received".parse().unwrap();
+        assert_eq!(
+            lower,
+            VkycStatus::Unknown("received".into()),
+            "case is kept, not guessed"
+        );
+    }
+
+    #[test]
+    fn final_outcomes() {
+        use SubStatus::*;
+        assert_eq!(AuditorApproved.outcome(), Outcome::Approved);
+        assert!(AuditorApproved.is_final());
+        assert_eq!(AuditorRejected.outcome(), Outcome::Rejected);
+        assert_eq!(VkycExpired.outcome(), Outcome::Expired);
+        assert!(InsufficientBalance.is_final());
+        assert_eq!(
+            InsufficientBalance.expected_status(),
+            Some(VkycStatus::Rejected)
+        );
+        assert_eq!(AgentRejected.outcome(), Outcome::Rejected);
+        assert!(!AgentRejected.is_final());
+        assert!(UserVideoCheckFailed.needs_user_action());
+        assert!(!UserQueued.needs_user_action());
+        assert_eq!(LinkGenerated.phase(), Phase::Received);
+        assert_eq!(UserDroppedOff.phase(), Phase::VideoCall);
+        let finals: Vec<_> = SubStatus::known().filter(SubStatus::is_final).collect();
+        assert_eq!(finals.len(), 4);
+    }
+}

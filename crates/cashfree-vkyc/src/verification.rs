@@ -1,0 +1,327 @@
+//! One view of a verification, the same for both API families and for
+//! webhooks.
+
+use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// The API family a verification belongs to.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    /// Verification Suite ("Secure ID"), `/verification/vkyc`.
+    VerificationSuite,
+    /// PPI (prepaid instruments), `/ppi/kyc/vkyc`.
+    Ppi,
+}
+
+impl Api {
+    /// `verification_suite` or `ppi`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Api::VerificationSuite => "verification_suite",
+            Api::Ppi => "ppi",
+        }
+    }
+}
+
+impl fmt::Display for Api {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A verification as Cashfree last reported it.
+///
+/// Built the same way from either family's responses and from webhook
+/// payloads. Text fields that Cashfree fills with `""` or `null` are `None`;
+/// identifiers sent as numbers become their decimal text. Every field of
+/// the original body stays reachable through [`raw`](Self::raw), and the
+/// ones this view does not model through [`extra`](Self::extra).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Verification {
+    /// Which API family reported it.
+    pub api: Api,
+    /// Your identifier for the verification.
+    pub verification_id: String,
+    /// Cashfree's identifier: `reference_id` (Verification Suite) or
+    /// `cf_verification_id` (PPI), as decimal text.
+    pub cashfree_id: Option<String>,
+    /// The user's identifier.
+    pub user_id: Option<String>,
+    /// Cashfree's identifier for the user (Verification Suite).
+    pub user_reference_id: Option<String>,
+    /// The phase name, exactly as sent.
+    pub status: VkycStatus,
+    /// The event inside the phase, exactly as sent.
+    pub sub_status: SubStatus,
+    /// The link the user opens for the video call.
+    pub vkyc_link: Option<String>,
+    /// When the link expires.
+    pub link_expiry: Option<LenientTime>,
+    /// When the call is scheduled.
+    pub meeting_schedule: Option<LenientTime>,
+    /// The agent's remarks.
+    pub agent_remarks: Option<String>,
+    /// The auditor's remarks.
+    pub auditor_remarks: Option<String>,
+    /// A link to the call's recording, once the call is over.
+    pub recording_link: Option<String>,
+    raw: Map<String, Value>,
+}
+
+/// The fields the view models; every other field is [`Verification::extra`].
+const MODELED: &[&str] = &[
+    "verification_id",
+    "reference_id",
+    "cf_verification_id",
+    "user_id",
+    "user_reference_id",
+    "status",
+    "sub_status",
+    "vkyc_link",
+    "link_expiry",
+    "meeting_schedule",
+    "agent_remarks",
+    "auditor_remarks",
+    "recording_link",
+];
+
+/// A JSON value as text: strings as they are, numbers and booleans as
+/// their JSON text, `""` and `null` (and objects, arrays) as absent.
+pub(crate) fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+impl Verification {
+    /// Builds the view from a response body or a webhook's `data` object.
+    pub fn from_json(api: Api, raw: Map<String, Value>) -> Self {
+        let get = |key: &str| raw.get(key).and_then(text);
+        let cashfree_id = match api {
+            Api::VerificationSuite => get("reference_id"),
+            Api::Ppi => get("cf_verification_id"),
+        }
+        .or_else(|| get("reference_id").or_else(|| get("cf_verification_id")));
+        Verification {
+            api,
+            verification_id: get("verification_id").unwrap_or_default(),
+            cashfree_id,
+            user_id: get("user_id"),
+            user_reference_id: get("user_reference_id"),
+            status: get("status").as_deref().unwrap_or("").into(),
+            sub_status: get("sub_status").as_deref().unwrap_or("").into(),
+            vkyc_link: get("vkyc_link"),
+            link_expiry: get("link_expiry").map(LenientTime::parse),
+            meeting_schedule: get("meeting_schedule").map(LenientTime::parse),
+            agent_remarks: get("agent_remarks"),
+            auditor_remarks: get("auditor_remarks"),
+            recording_link: get("recording_link"),
+            raw,
+        }
+    }
+
+    /// Parses a JSON object body.
+    pub(crate) fn from_body(api: Api, body: &[u8]) -> Result<Self, serde_json::Error> {
+        let raw: Map<String, Value> = serde_json::from_slice(body)?;
+        Ok(Self::from_json(api, raw))
+    }
+
+    /// Every field exactly as Cashfree sent it.
+    pub fn raw(&self) -> &Map<String, Value> {
+        &self.raw
+    }
+
+    /// The fields this view does not model (for example `aadhaar_details`,
+    /// `security_questions`, or fields Cashfree adds later).
+    pub fn extra(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.raw
+            .iter()
+            .filter(|(k, _)| !MODELED.contains(&k.as_str()))
+            .map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Cashfree's `reference_id` as a number (Verification Suite).
+    pub fn reference_id(&self) -> Option<i64> {
+        self.cashfree_id.as_deref().and_then(|id| id.parse().ok())
+    }
+
+    /// The phase, from the sub-status where it is known and from the
+    /// status otherwise.
+    pub fn phase(&self) -> Phase {
+        match self.sub_status.phase() {
+            Phase::Unknown => self.status.phase(),
+            phase => phase,
+        }
+    }
+
+    /// What the verification means for the merchant.
+    pub fn outcome(&self) -> Outcome {
+        match (self.sub_status.outcome(), &self.status) {
+            (Outcome::Unknown, VkycStatus::Expired) => Outcome::Expired,
+            (Outcome::Unknown, VkycStatus::Rejected) => Outcome::Rejected,
+            (outcome, _) => outcome,
+        }
+    }
+
+    /// Whether nothing more will happen to the verification.
+    pub fn is_final(&self) -> bool {
+        self.sub_status.is_final()
+            || (!self.sub_status.is_known()
+                && matches!(self.status, VkycStatus::Expired | VkycStatus::Rejected))
+    }
+
+    /// Whether the user must act before the verification can go on.
+    pub fn needs_user_action(&self) -> bool {
+        self.sub_status.needs_user_action()
+    }
+}
+
+/// A date or time as Cashfree wrote it, with its best reading.
+///
+/// Cashfree writes the same field as `2026-06-03`, `2025-08-03T00:00:00.000Z`
+/// or `2025-05-06 15:04:05` depending on the API; the text is always kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LenientTime {
+    raw: String,
+    parsed: Option<Timestamp>,
+}
+
+/// The reading of a [`LenientTime`].
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timestamp {
+    /// A date without a time (`2026-06-03`, or `03-06-2026`).
+    Date(NaiveDate),
+    /// A date-time with a zone (RFC 3339).
+    DateTime(DateTime<FixedOffset>),
+    /// A date-time without a zone (`2025-05-06 15:04:05`).
+    Local(NaiveDateTime),
+}
+
+impl LenientTime {
+    /// Reads `raw` in any of the forms Cashfree uses; never fails.
+    pub fn parse(raw: impl Into<String>) -> Self {
+        let raw = raw.into();
+        let s = raw.trim();
+        let parsed = DateTime::parse_from_rfc3339(s)
+            .map(Timestamp::DateTime)
+            .or_else(|_| {
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").map(Timestamp::Local)
+            })
+            .or_else(|_| {
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").map(Timestamp::Local)
+            })
+            .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Timestamp::Date))
+            .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y").map(Timestamp::Date))
+            .ok();
+        LenientTime { raw, parsed }
+    }
+
+    /// The text as Cashfree sent it.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The reading, if the text is in a known form.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        self.parsed
+    }
+
+    /// The calendar date, whatever the form.
+    pub fn date(&self) -> Option<NaiveDate> {
+        match self.parsed? {
+            Timestamp::Date(d) => Some(d),
+            Timestamp::DateTime(t) => Some(t.date_naive()),
+            Timestamp::Local(t) => Some(t.date()),
+        }
+    }
+}
+
+impl fmt::Display for LenientTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Serialize for LenientTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn view(api: Api, value: Value) -> Verification {
+        Verification::from_json(api, value.as_object().unwrap().clone())
+    }
+
+    #[test]
+    fn integer_or_string_ids_and_empty_strings() {
+        let v = view(
+            Api::VerificationSuite,
+            json!({"verification_id": "v1", "reference_id": 1358, "user_reference_id": "11174",
+                   "status": "RECEIVED", "sub_status": "LINK_GENERATED", "recording_link": "", "agent_remarks": null}),
+        );
+        assert_eq!(v.cashfree_id.as_deref(), Some("1358"));
+        assert_eq!(v.reference_id(), Some(1358));
+        assert_eq!(v.user_reference_id.as_deref(), Some("11174"));
+        assert_eq!(v.recording_link, None);
+        assert_eq!(v.agent_remarks, None);
+        assert_eq!(v.phase(), Phase::Received);
+    }
+
+    #[test]
+    fn dates_in_every_form() {
+        let d = LenientTime::parse("2026-06-03");
+        assert_eq!(d.date(), NaiveDate::from_ymd_opt(2026, 6, 3));
+        let t = LenientTime::parse("2025-08-03T00:00:00.000Z");
+        assert!(matches!(t.timestamp(), Some(Timestamp::DateTime(_))));
+        assert_eq!(t.date(), NaiveDate::from_ymd_opt(2025, 8, 3));
+        let l = LenientTime::parse("2025-05-06 15:04:05");
+        assert!(matches!(l.timestamp(), Some(Timestamp::Local(_))));
+        let dmy = LenientTime::parse("02-02-1995");
+        assert_eq!(dmy.date(), NaiveDate::from_ymd_opt(1995, 2, 2));
+        let junk = LenientTime::parse("next tuesday");
+        assert_eq!(junk.timestamp(), None);
+        assert_eq!(junk.as_str(), "next tuesday");
+    }
+
+    #[test]
+    fn unknown_fields_stay_reachable() {
+        let v = view(
+            Api::Ppi,
+            json!({"verification_id": "v", "cf_verification_id": "89", "new_field": {"a": 1},
+                                      "status": "INITIATED", "sub_status": "SOMETHING_NEW"}),
+        );
+        let extra: Vec<_> = v.extra().collect();
+        assert_eq!(extra, vec![("new_field", &json!({"a": 1}))]);
+        assert_eq!(v.status, VkycStatus::Initiated);
+        assert_eq!(v.sub_status.as_str(), "SOMETHING_NEW");
+        assert_eq!(v.phase(), Phase::Received);
+        assert_eq!(v.raw().len(), 5);
+    }
+
+    #[test]
+    fn unknown_sub_status_falls_back_to_status() {
+        let v = view(
+            Api::Ppi,
+            json!({"status": "EXPIRED", "sub_status": "LINK_TIMED_OUT"}),
+        );
+        assert_eq!(v.phase(), Phase::Expired);
+        assert_eq!(v.outcome(), Outcome::Expired);
+        assert!(v.is_final());
+    }
+}

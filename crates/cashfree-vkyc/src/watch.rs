@@ -1,0 +1,183 @@
+//! Following one verification until it is final.
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::status::SubStatus;
+use crate::verification::Verification;
+use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
+use std::time::Duration;
+use tokio::time::Instant;
+
+pub(crate) enum Target {
+    Ppi {
+        user_id: String,
+        verification_id: String,
+    },
+    VerificationSuite {
+        verification_id: String,
+    },
+}
+
+/// Polls a verification and yields each change of sub-status, until the
+/// verification is final or the deadline passes.
+///
+/// Polling starts every `poll_interval` (default 2 s) and slows down by
+/// half again each time nothing changed, up to `max_poll_interval` (default
+/// 30 s); a change resets it. Errors that a retry may cure (timeouts, 5xx,
+/// 429) are retried by the client and then simply polled again; any other
+/// error ends the watch.
+///
+/// ```no_run
+/// # async fn run(client: cashfree_vkyc::Client) -> Result<(), cashfree_vkyc::Error> {
+/// use std::time::Duration;
+///
+/// let mut watch = client.ppi().watch("USER827364", "vkyc_0001").deadline(Duration::from_secs(3600));
+/// while let Some(update) = watch.next().await {
+///     let v = update?;
+///     println!("{} {} ({})", v.phase(), v.sub_status, v.outcome());
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Watch {
+    client: Client,
+    target: Target,
+    deadline: Duration,
+    poll_interval: Duration,
+    max_poll_interval: Duration,
+    stop_on_agent_rejection: bool,
+    started: Option<Instant>,
+    delays: Option<ExponentialBackoff>,
+    last: Option<(String, SubStatus)>,
+    done: bool,
+}
+
+impl Watch {
+    pub(crate) fn new(client: Client, target: Target) -> Self {
+        Watch {
+            client,
+            target,
+            deadline: Duration::from_secs(30 * 60),
+            poll_interval: Duration::from_secs(2),
+            max_poll_interval: Duration::from_secs(30),
+            stop_on_agent_rejection: false,
+            started: None,
+            delays: None,
+            last: None,
+            done: false,
+        }
+    }
+
+    /// How long to follow the verification in all (default 30 minutes).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The first and the longest wait between polls.
+    pub fn poll_interval(mut self, first: Duration, max: Duration) -> Self {
+        self.poll_interval = first;
+        self.max_poll_interval = max.max(first);
+        self
+    }
+
+    /// Whether `AGENT_REJECTED` ends the watch (default: no, keep waiting
+    /// for a possible auditor review until the deadline).
+    pub fn stop_on_agent_rejection(mut self, stop: bool) -> Self {
+        self.stop_on_agent_rejection = stop;
+        self
+    }
+
+    fn fresh_delays(&self) -> ExponentialBackoff {
+        ExponentialBuilder::default()
+            .with_min_delay(self.poll_interval)
+            .with_max_delay(self.max_poll_interval)
+            .with_factor(1.5)
+            .without_max_times()
+            .build()
+    }
+
+    async fn fetch(&self) -> Result<Verification> {
+        match &self.target {
+            Target::Ppi {
+                user_id,
+                verification_id,
+            } => self.client.ppi().status(user_id, verification_id).await,
+            Target::VerificationSuite { verification_id } => {
+                self.client
+                    .verification_suite()
+                    .status(verification_id)
+                    .await
+            }
+        }
+    }
+
+    /// The next change, `None` once the verification was final, or an
+    /// error (including [`Error::DeadlineExceeded`]) that ends the watch.
+    pub async fn next(&mut self) -> Option<Result<Verification>> {
+        if self.done {
+            return None;
+        }
+        let started = *self.started.get_or_insert_with(Instant::now);
+        let deadline = started + self.deadline;
+        loop {
+            // No delays yet means the first poll, which goes out at once.
+            if let Some(delays) = self.delays.as_mut() {
+                let now = Instant::now();
+                if now >= deadline {
+                    self.done = true;
+                    let last = self
+                        .last
+                        .as_ref()
+                        .map_or(String::new(), |(_, s)| s.to_string());
+                    return Some(Err(Error::DeadlineExceeded {
+                        waited: now - started,
+                        last_sub_status: last,
+                    }));
+                }
+                let wait = delays.next().unwrap_or(self.max_poll_interval);
+                tokio::time::sleep_until((now + wait).min(deadline)).await;
+            }
+            let polled = self.fetch().await;
+            if self.delays.is_none() {
+                self.delays = Some(self.fresh_delays());
+            }
+            match polled {
+                Ok(v) => {
+                    let key = (v.status.to_string(), v.sub_status.clone());
+                    if self.last.as_ref() == Some(&key) {
+                        continue;
+                    }
+                    self.last = Some(key);
+                    self.delays = Some(self.fresh_delays());
+                    let agent_rejected = v.sub_status == SubStatus::AgentRejected;
+                    if v.is_final() || (self.stop_on_agent_rejection && agent_rejected) {
+                        self.done = true;
+                    }
+                    return Some(Ok(v));
+                }
+                Err(e) if e.is_retryable() => {
+                    tracing::debug!(error = %e, "poll failed; polling again")
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+
+    /// Follows the verification to the end, calling `on_change` with each
+    /// change, and returns the final state.
+    pub async fn until_final(
+        mut self,
+        mut on_change: impl FnMut(&Verification),
+    ) -> Result<Verification> {
+        let mut last = None;
+        while let Some(update) = self.next().await {
+            let v = update?;
+            on_change(&v);
+            last = Some(v);
+        }
+        last.ok_or_else(|| Error::Config("the watch ended before any update".into()))
+    }
+}
