@@ -55,6 +55,7 @@ pub mod status;
 mod transport;
 mod verification;
 mod watch;
+pub mod webhook;
 
 pub use client::{
     Client, ClientBuilder, Environment, PPI_API_VERSION, VERIFICATION_SUITE_API_VERSION,
