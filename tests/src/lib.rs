@@ -1,7 +1,9 @@
 //! Helpers for the workspace tests: reading the generated code's public
 //! surface and the normalized specs' documented examples.
 
+pub mod canned;
 pub mod examples;
+pub mod logs;
 pub mod surface;
 
 use std::path::PathBuf;
