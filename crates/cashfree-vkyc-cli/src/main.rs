@@ -1,0 +1,361 @@
+//! `cashfree-vkyc`: Cashfree Video KYC from the command line.
+
+mod demo;
+mod output;
+mod webhook_cmd;
+
+use cashfree_vkyc::{
+    Client, Environment, Error, NotificationMode, NotificationType, PpiInitiateRequest,
+    SecurityQuestion, Verification, VerificationSuiteInitiateRequest,
+};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "cashfree-vkyc",
+    version,
+    about = "Cashfree Video KYC: initiate, follow and verify, or try it all on a local sandbox"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Global {
+    /// Host root of the API, e.g. http://127.0.0.1:8080 (overrides --env).
+    #[arg(long, global = true)]
+    base_url: Option<String>,
+    /// Cashfree environment.
+    #[arg(long = "env", value_enum, default_value_t = Env::Sandbox, global = true)]
+    env: Env,
+    /// Client id.
+    #[arg(
+        long,
+        env = "CASHFREE_CLIENT_ID",
+        global = true,
+        hide_env_values = true
+    )]
+    client_id: Option<String>,
+    /// Client secret (never printed).
+    #[arg(
+        long,
+        env = "CASHFREE_CLIENT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    client_secret: Option<String>,
+    /// Machine-readable output.
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Env {
+    Sandbox,
+    Production,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ApiFamily {
+    /// PPI, /ppi/kyc/vkyc
+    Ppi,
+    /// Verification Suite, /verification/vkyc
+    Verification,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start a Video KYC and print the link.
+    Initiate(InitiateArgs),
+    /// Print a verification's current status.
+    Status(Target),
+    /// Follow a verification with a live display until it is final.
+    Watch {
+        #[command(flatten)]
+        target: Target,
+        /// Give up after this many seconds.
+        #[arg(long, default_value_t = 1800)]
+        deadline_secs: u64,
+        /// First wait between polls, in milliseconds.
+        #[arg(long, default_value_t = 2000)]
+        poll_ms: u64,
+    },
+    /// Check a webhook delivery's signature: exit 0 if valid, 1 if not.
+    VerifyWebhook(webhook_cmd::VerifyArgs),
+    /// Run the local sandbox in the foreground.
+    Sandbox {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Deliver webhooks to this URL.
+        #[arg(long)]
+        webhook_url: Option<String>,
+        /// Advance every verification one step at this interval.
+        #[arg(long)]
+        auto_advance_ms: Option<u64>,
+    },
+    /// Start an in-process sandbox and run both API families through their lifecycle.
+    Demo {
+        /// Pause between lifecycle steps, in milliseconds.
+        #[arg(long, default_value_t = 150)]
+        step_ms: u64,
+    },
+}
+
+#[derive(Args)]
+struct InitiateArgs {
+    #[arg(long, value_enum)]
+    api: ApiFamily,
+    /// Your unique id for this verification.
+    #[arg(long)]
+    verification_id: String,
+    /// The user's id (required for PPI; or --user-reference-id for the Verification Suite).
+    #[arg(long)]
+    user_id: Option<String>,
+    /// Cashfree's user_reference_id (Verification Suite).
+    #[arg(long)]
+    user_reference_id: Option<i64>,
+    /// A channel for the link (repeatable): sms, whatsapp, or email (Verification Suite only).
+    #[arg(long = "notify")]
+    notify: Vec<String>,
+    /// A security question (repeatable; pairs with --answer in order).
+    #[arg(long = "question")]
+    questions: Vec<String>,
+    /// The answer to the question in the same position.
+    #[arg(long = "answer")]
+    answers: Vec<String>,
+    /// User template name (Verification Suite).
+    #[arg(long)]
+    user_template: Option<String>,
+    /// Agent template name (Verification Suite).
+    #[arg(long)]
+    agent_template: Option<String>,
+}
+
+#[derive(Args, Clone)]
+pub(crate) struct Target {
+    #[arg(long, value_enum)]
+    api: ApiFamily,
+    /// Your id for the verification.
+    #[arg(long)]
+    verification_id: Option<String>,
+    /// Cashfree's reference_id (Verification Suite).
+    #[arg(long, conflicts_with = "verification_id")]
+    reference_id: Option<i64>,
+    /// The user's id (PPI).
+    #[arg(long)]
+    user_id: Option<String>,
+}
+
+/// A failure and the exit code it deserves.
+pub(crate) struct Failure {
+    code: u8,
+    error: Option<Box<Error>>,
+    message: String,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure {
+            code: 1,
+            message: error.to_string(),
+            error: Some(Box::new(error)),
+        }
+    }
+}
+
+pub(crate) fn usage(message: impl Into<String>) -> Failure {
+    Failure {
+        code: 2,
+        error: None,
+        message: message.into(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let json = cli.global.json;
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(failure) => {
+            output::failure(json, &failure);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    let g = &cli.global;
+    match cli.command {
+        Command::Initiate(args) => {
+            let client = client(g)?;
+            let v = initiate(&client, args).await?;
+            output::verification(g.json, &v);
+        }
+        Command::Status(target) => {
+            let client = client(g)?;
+            let v = status(&client, &target).await?;
+            output::verification(g.json, &v);
+        }
+        Command::Watch {
+            target,
+            deadline_secs,
+            poll_ms,
+        } => {
+            let client = client(g)?;
+            let poll = Duration::from_millis(poll_ms.max(1));
+            let watch = match (target.api, &target.verification_id, &target.user_id) {
+                (ApiFamily::Ppi, Some(id), Some(user)) => client.ppi().watch(user, id),
+                (ApiFamily::Verification, Some(id), _) => client.verification_suite().watch(id),
+                _ => {
+                    return Err(usage(
+                        "watch needs --verification-id (and --user-id for PPI)",
+                    ));
+                }
+            }
+            .deadline(Duration::from_secs(deadline_secs))
+            .poll_interval(poll, poll * 15);
+            let label = target.verification_id.clone().unwrap_or_default();
+            let last = output::follow(g.json, &label, watch).await?;
+            output::outcome(g.json, &last);
+        }
+        Command::VerifyWebhook(args) => return Ok(webhook_cmd::run(g.json, &args)),
+        Command::Sandbox {
+            port,
+            webhook_url,
+            auto_advance_ms,
+        } => {
+            let mut config = cashfree_vkyc_sandbox::SandboxConfig::default().port(port);
+            if let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) {
+                config = config.credentials(id, secret);
+            }
+            if let Some(url) = webhook_url {
+                config = config.webhook_url(url);
+            }
+            if let Some(ms) = auto_advance_ms {
+                config = config.auto_advance(Duration::from_millis(ms));
+            }
+            let sandbox = cashfree_vkyc_sandbox::Sandbox::start_with(config)
+                .await
+                .map_err(|e| Failure {
+                    code: 1,
+                    error: None,
+                    message: format!("cannot start the sandbox: {e}"),
+                })?;
+            println!("{}", sandbox.base_url());
+            eprintln!("sandbox running; Ctrl-C stops it");
+            sandbox.run_until_interrupted().await;
+        }
+        Command::Demo { step_ms } => demo::run(Duration::from_millis(step_ms)).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn client(g: &Global) -> Result<Client, Failure> {
+    let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) else {
+        return Err(usage(
+            "credentials are needed: --client-id and --client-secret, or CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET",
+        ));
+    };
+    let environment = match (&g.base_url, g.env) {
+        (Some(url), _) => Environment::Custom(url.clone()),
+        (None, Env::Sandbox) => Environment::Sandbox,
+        (None, Env::Production) => Environment::Production,
+    };
+    Ok(Client::new(id, secret, environment)?)
+}
+
+fn questions(args: &InitiateArgs) -> Result<Vec<SecurityQuestion>, Failure> {
+    if args.questions.len() != args.answers.len() {
+        return Err(usage("every --question needs an --answer"));
+    }
+    Ok(args
+        .questions
+        .iter()
+        .zip(&args.answers)
+        .enumerate()
+        .map(|(i, (q, a))| SecurityQuestion::new(i as u32 + 1, q, a))
+        .collect())
+}
+
+async fn initiate(client: &Client, args: InitiateArgs) -> Result<Verification, Failure> {
+    let questions = questions(&args)?;
+    match args.api {
+        ApiFamily::Ppi => {
+            let user_id = args
+                .user_id
+                .clone()
+                .ok_or_else(|| usage("PPI initiate needs --user-id"))?;
+            let mut request = PpiInitiateRequest::new(user_id, &args.verification_id)
+                .security_questions(questions);
+            for channel in &args.notify {
+                request = request
+                    .notification_mode(channel.parse::<NotificationMode>().map_err(Error::from)?);
+            }
+            Ok(client.ppi().initiate(&request).await?)
+        }
+        ApiFamily::Verification => {
+            let mut request = match (&args.user_id, args.user_reference_id) {
+                (Some(user), None) => {
+                    VerificationSuiteInitiateRequest::for_user_id(&args.verification_id, user)
+                }
+                (None, Some(reference)) => VerificationSuiteInitiateRequest::for_user_reference_id(
+                    &args.verification_id,
+                    reference,
+                ),
+                _ => {
+                    return Err(usage(
+                        "give exactly one of --user-id and --user-reference-id",
+                    ));
+                }
+            }
+            .security_questions(questions);
+            for channel in &args.notify {
+                request = request
+                    .notification_type(channel.parse::<NotificationType>().map_err(Error::from)?);
+            }
+            if let Some(t) = args.user_template {
+                request = request.user_template(t);
+            }
+            if let Some(t) = args.agent_template {
+                request = request.agent_template(t);
+            }
+            Ok(client.verification_suite().initiate(&request).await?)
+        }
+    }
+}
+
+pub(crate) async fn status(client: &Client, target: &Target) -> Result<Verification, Failure> {
+    match (
+        target.api,
+        &target.verification_id,
+        target.reference_id,
+        &target.user_id,
+    ) {
+        (ApiFamily::Ppi, Some(id), None, Some(user)) => Ok(client.ppi().status(user, id).await?),
+        (ApiFamily::Ppi, ..) => Err(usage("PPI status needs --user-id and --verification-id")),
+        (ApiFamily::Verification, Some(id), None, _) => {
+            Ok(client.verification_suite().status(id).await?)
+        }
+        (ApiFamily::Verification, None, Some(reference), _) => Ok(client
+            .verification_suite()
+            .status_by_reference_id(reference)
+            .await?),
+        (ApiFamily::Verification, ..) => Err(usage("give --verification-id or --reference-id")),
+    }
+}

@@ -1,0 +1,135 @@
+//! What the command prints, for people and for machines.
+
+use crate::Failure;
+use cashfree_vkyc::{Error, Verification, Watch};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{Value, json};
+use std::io::IsTerminal;
+use std::time::Duration;
+
+/// Cashfree's fields under Cashfree's names, exactly as sent, plus
+/// `phase` and `outcome`.
+pub fn verification_json(v: &Verification) -> Value {
+    let mut object = v.raw().clone();
+    object.insert("phase".into(), json!(v.phase().as_str()));
+    object.insert("outcome".into(), json!(v.outcome().as_str()));
+    Value::Object(object)
+}
+
+pub fn verification(json: bool, v: &Verification) {
+    if json {
+        println!("{}", verification_json(v));
+        return;
+    }
+    println!("verification_id  {}", v.verification_id);
+    if let Some(id) = &v.cashfree_id {
+        println!("cashfree id      {id}");
+    }
+    println!("status           {} / {}", v.status, v.sub_status);
+    println!("phase            {}", v.phase());
+    println!("outcome          {}", v.outcome());
+    if let Some(description) = v.sub_status.description() {
+        println!("meaning          {description}");
+    }
+    if let Some(action) = v.sub_status.recommended_action() {
+        println!("next             {action}");
+    }
+    if let Some(link) = &v.vkyc_link {
+        println!("link             {link}");
+    }
+    if let Some(expiry) = &v.link_expiry {
+        println!("link expires     {expiry}");
+    }
+    for (label, value) in [
+        ("agent remarks", &v.agent_remarks),
+        ("auditor remarks", &v.auditor_remarks),
+    ] {
+        if let Some(value) = value {
+            println!("{label:<16} {value}");
+        }
+    }
+}
+
+pub fn outcome(json: bool, v: &Verification) {
+    if json {
+        println!("{}", verification_json(v));
+    } else {
+        println!("outcome: {} ({} / {})", v.outcome(), v.status, v.sub_status);
+    }
+}
+
+/// One line for a change of sub-status.
+pub fn change_line(v: &Verification) -> String {
+    format!(
+        "{:<15} {:<36} {}",
+        v.phase().as_str(),
+        v.sub_status.as_str(),
+        v.sub_status
+            .description()
+            .unwrap_or("(not in this version's table)")
+    )
+}
+
+/// Follows a watch, showing each change; returns the last state.
+pub async fn follow(json: bool, label: &str, mut watch: Watch) -> Result<Verification, Failure> {
+    let live = !json && std::io::stderr().is_terminal();
+    let spinner = live.then(|| {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(label.to_owned());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        bar
+    });
+    let mut last = None;
+    while let Some(update) = watch.next().await {
+        let v = match update {
+            Ok(v) => v,
+            Err(e) => {
+                if let Some(bar) = &spinner {
+                    bar.finish_and_clear();
+                }
+                return Err(e.into());
+            }
+        };
+        if json {
+            println!("{}", verification_json(&v));
+        } else if let Some(bar) = &spinner {
+            bar.println(format!("  {}", change_line(&v)));
+            bar.set_message(format!("{} · waiting for the next step", v.sub_status));
+        } else {
+            println!("  {}", change_line(&v));
+        }
+        last = Some(v);
+    }
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    last.ok_or_else(|| crate::usage("the watch ended before any update"))
+}
+
+pub fn failure(json: bool, failure: &Failure) {
+    if json {
+        let detail = match failure.error.as_deref() {
+            Some(Error::Api(api)) => json!({
+                "kind": "api", "status": api.status, "type": api.error_type, "code": api.code, "message": api.message,
+            }),
+            Some(Error::Validation(v)) => {
+                json!({"kind": "validation", "field": v.field, "rule": v.rule})
+            }
+            _ => json!({"kind": "other", "message": failure.message}),
+        };
+        println!("{}", json!({"error": detail}));
+    }
+    match failure.error.as_deref() {
+        Some(Error::Api(api)) => eprintln!(
+            "error: Cashfree answered {}: {} ({})",
+            api.status,
+            api.message.as_deref().unwrap_or("no message"),
+            api.code.as_deref().unwrap_or("no code")
+        ),
+        _ => eprintln!("error: {}", failure.message),
+    }
+}

@@ -1,0 +1,421 @@
+//! The `cashfree-vkyc` binary against an in-process sandbox.
+
+use cashfree_vkyc::webhook::sign_ppi;
+use cashfree_vkyc_sandbox::{Sandbox, SandboxConfig, Scenario};
+use serde_json::{Value, json};
+use std::process::Output;
+
+const SECRET: &str = "cli_test_secret_4f1c";
+
+/// Runs the binary off the async runtime, with credentials in the environment.
+async fn cli(args: &[&str]) -> Output {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cashfree-vkyc"))
+            .args(&args)
+            .env("CASHFREE_CLIENT_ID", "cli_id")
+            .env("CASHFREE_CLIENT_SECRET", SECRET)
+            .output()
+            .expect("the binary runs")
+    })
+    .await
+    .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn sandbox() -> Sandbox {
+    Sandbox::start_with(SandboxConfig::default().credentials("cli_id", SECRET))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn initiate_and_status_as_json_keep_cashfrees_fields() {
+    let sandbox = sandbox().await;
+    let base = sandbox.base_url().to_owned();
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--json",
+        "initiate",
+        "--api",
+        "ppi",
+        "--verification-id",
+        "cli-1",
+        "--user-id",
+        "U1",
+        "--notify",
+        "sms",
+        "--question",
+        "Pet?",
+        "--answer",
+        "Rex",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(created["notification_modes"], json!(["SMS"]));
+    assert_eq!(created["security_questions"][0]["answer"], "Rex");
+
+    sandbox.set_scenario("cli-1", Scenario::Approved);
+    for _ in 0..10 {
+        sandbox.advance("cli-1"); // to AUDITOR_APPROVED, reported with the sandbox's stand-in status
+    }
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--json",
+        "status",
+        "--api",
+        "ppi",
+        "--user-id",
+        "U1",
+        "--verification-id",
+        "cli-1",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        status["status"], "AUDITOR_REVIEW",
+        "an unpublished status is printed as sent"
+    );
+    assert_eq!(status["sub_status"], "AUDITOR_APPROVED");
+    assert_eq!(
+        (status["phase"].as_str(), status["outcome"].as_str()),
+        (Some("auditor_review"), Some("approved"))
+    );
+    assert!(status["cf_verification_id"].is_string());
+
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "initiate",
+        "--api",
+        "verification",
+        "--verification-id",
+        "cli-2",
+        "--user-reference-id",
+        "11174",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("LINK_GENERATED"));
+    let reference = sandbox_reference(&base, "cli-2").await;
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "status",
+        "--api",
+        "verification",
+        "--reference-id",
+        &reference,
+    ])
+    .await;
+    assert!(
+        text(&out.stdout).contains("cli-2") && text(&out.stdout).contains("Share the link"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+async fn sandbox_reference(base: &str, id: &str) -> String {
+    let out = cli(&[
+        "--base-url",
+        base,
+        "--json",
+        "status",
+        "--api",
+        "verification",
+        "--verification-id",
+        id,
+    ])
+    .await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["reference_id"].to_string()
+}
+
+#[tokio::test]
+async fn api_errors_exit_non_zero_with_cashfrees_code_and_no_secret() {
+    let sandbox = sandbox().await;
+    let base = sandbox.base_url().to_owned();
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "status",
+        "--api",
+        "verification",
+        "--verification-id",
+        "missing",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("404")
+            && stderr.contains("verification_id_not_found")
+            && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--json",
+        "status",
+        "--api",
+        "ppi",
+        "--user-id",
+        "u",
+        "--verification-id",
+        "missing",
+    ])
+    .await;
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["error"]["code"], "verification_id_not_found");
+
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--client-secret",
+        "not-the-secret",
+        "status",
+        "--api",
+        "verification",
+        "--verification-id",
+        "x",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("authentication_failed"));
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "initiate",
+        "--api",
+        "ppi",
+        "--verification-id",
+        "bad id",
+        "--user-id",
+        "u",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("invalid verification_id"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stdout).contains(SECRET) && !text(&out.stderr).contains(SECRET));
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "status",
+        "--api",
+        "ppi",
+        "--verification-id",
+        "x",
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a missing --user-id is a usage error"
+    );
+}
+
+#[tokio::test]
+async fn verify_webhook_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = br#"{"event_type":"VKYC_USER_LINK_GENERATED","event_time":"2026-06-01T10:00:00Z","data":{"verification_id":"v1","status":"RECEIVED","sub_status":"LINK_GENERATED"}}"#;
+    let path = dir.path().join("body.json");
+    std::fs::write(&path, body).unwrap();
+    let path = path.to_str().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        .to_string();
+    let signature = sign_ppi("whsec", &now, body);
+
+    let out = cli(&[
+        "verify-webhook",
+        "--api",
+        "ppi",
+        "--secret",
+        "whsec",
+        "--timestamp",
+        &now,
+        "--signature",
+        &signature,
+        "--body-file",
+        path,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("VKYC_USER_LINK_GENERATED"));
+    let out = cli(&[
+        "verify-webhook",
+        "--api",
+        "ppi",
+        "--secret",
+        "other",
+        "--timestamp",
+        &now,
+        "--signature",
+        &signature,
+        "--body-file",
+        path,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("does not match"));
+    let out = cli(&[
+        "verify-webhook",
+        "--api",
+        "ppi",
+        "--secret",
+        "whsec",
+        "--timestamp",
+        "1000",
+        "--signature",
+        &sign_ppi("whsec", "1000", body),
+        "--body-file",
+        path,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("old"), "{}", text(&out.stderr));
+    let out = cli(&[
+        "verify-webhook",
+        "--api",
+        "ppi",
+        "--secret",
+        "whsec",
+        "--body-file",
+        path,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("missing header x-webhook-signature"));
+
+    let data = json!({"verification_id": "v9", "reference_id": 42, "status": "RECEIVED", "sub_status": "LINK_GENERATED"});
+    let signature =
+        cashfree_vkyc::webhook::sign_verification_suite("whsec", data.as_object().unwrap());
+    let vs = dir.path().join("vs.json");
+    std::fs::write(
+        &vs,
+        json!({"signature": signature, "event_type": "VKYC_USER_LINK_GENERATED", "data": data})
+            .to_string(),
+    )
+    .unwrap();
+    let out = cli(&[
+        "verify-webhook",
+        "--api",
+        "verification",
+        "--secret",
+        "old",
+        "--secret",
+        "whsec",
+        "--body-file",
+        vs.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = cli(&[
+        "verify-webhook",
+        "--api",
+        "verification",
+        "--secret",
+        "old",
+        "--body-file",
+        vs.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[tokio::test]
+async fn watch_prints_each_change_and_the_outcome() {
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .credentials("cli_id", SECRET)
+            .auto_advance(std::time::Duration::from_millis(40)),
+    )
+    .await
+    .unwrap();
+    let base = sandbox.base_url().to_owned();
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "initiate",
+        "--api",
+        "ppi",
+        "--verification-id",
+        "w1",
+        "--user-id",
+        "U1",
+    ])
+    .await;
+    assert!(out.status.success());
+    sandbox.set_scenario("w1", Scenario::LinkExpired);
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "watch",
+        "--api",
+        "ppi",
+        "--user-id",
+        "U1",
+        "--verification-id",
+        "w1",
+        "--poll-ms",
+        "5",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("VKYC_EXPIRED") && stdout.contains("outcome: expired"),
+        "{stdout}"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_shows_the_lifecycle_and_verified_webhooks() {
+    let out = cli(&["demo", "--step-ms", "80"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for expected in [
+        "LINK_GENERATED",
+        "AUDITOR_APPROVED",
+        "AGENT_REJECTED",
+        "outcome: approved",
+        "outcome: rejected",
+        "Webhooks: 12 received and verified, 0 rejected.",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn missing_credentials_is_a_usage_error() {
+    let out = tokio::task::spawn_blocking(|| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cashfree-vkyc"))
+            .args(["status", "--api", "verification", "--verification-id", "x"])
+            .env_remove("CASHFREE_CLIENT_ID")
+            .env_remove("CASHFREE_CLIENT_SECRET")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("credentials are needed"));
+}
