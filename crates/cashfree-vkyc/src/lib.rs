@@ -15,11 +15,15 @@
 //!   (feature `two-factor`).
 //! - [`webhook`] verifies and parses Cashfree's webhook deliveries.
 //!
-//! ```no_run
-//! use cashfree_vkyc::{Client, Environment, NotificationMode, PpiInitiateRequest};
+//! ```
+//! use cashfree_vkyc::{Client, Environment, NotificationMode, Outcome, PpiInitiateRequest};
 //!
-//! # async fn run() -> Result<(), cashfree_vkyc::Error> {
-//! let client = Client::new("CF_CLIENT_ID", "CF_CLIENT_SECRET", Environment::Sandbox)?;
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let sandbox = cashfree_vkyc_sandbox::Sandbox::start().await?;
+//! # let environment = Environment::Custom(sandbox.base_url().into());
+//! // With a Cashfree account: Environment::Sandbox or Environment::Production.
+//! let client = Client::new("CF_CLIENT_ID", "CF_CLIENT_SECRET", environment)?;
 //!
 //! let request = PpiInitiateRequest::new("USER827364", "vkyc_0001")
 //!     .notification_mode(NotificationMode::Sms)
@@ -28,16 +32,15 @@
 //! println!("send the user to {:?}", verification.vkyc_link);
 //!
 //! let now = client.ppi().status("USER827364", "vkyc_0001").await?;
-//! println!("{}: {} ({})", now.phase(), now.sub_status, now.outcome());
-//! if let Some(action) = now.sub_status.recommended_action() {
-//!     println!("next: {action}");
-//! }
+//! assert_eq!(now.sub_status.as_str(), "LINK_GENERATED");
+//! assert_eq!(now.outcome(), Outcome::InProgress);
+//! println!("{}: {}", now.phase(), now.sub_status.recommended_action().unwrap_or("wait"));
 //! # Ok(()) }
 //! ```
 //!
-//! Everything above runs against the local sandbox too: point the client
-//! at it with `Environment::Custom("http://127.0.0.1:PORT".into())` (the
-//! `cashfree-vkyc-sandbox` crate starts one in-process).
+//! This example runs against the local sandbox (the
+//! `cashfree-vkyc-sandbox` crate), which behaves like Cashfree without an
+//! account or a network; `examples/` has more.
 //!
 //! The client sends nothing anywhere but the configured Cashfree host, and
 //! its `Debug` output never shows the secret.
