@@ -1,6 +1,7 @@
 //! Helpers for the workspace tests: reading the generated code's public
 //! surface and the normalized specs' documented examples.
 
+pub mod bench;
 pub mod canned;
 pub mod examples;
 pub mod logs;

@@ -7,7 +7,7 @@ use crate::request::{
     validate_verification_id,
 };
 use crate::transport::CallState;
-use crate::verification::{Api, Verification};
+use crate::verification::{Api, Fields, Verification};
 use crate::watch::{Target, Watch};
 use cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest;
 use cashfree_vkyc_raw::ppi::{Error as RawError, ResponseValue};
@@ -26,25 +26,32 @@ fn call_span(operation: &'static str, verification_id: &str) -> tracing::Span {
 
 /// Turns what the generated client returned, and what the transport kept,
 /// into the facade's result.
-fn finish<T, E>(
+fn finish<T: Into<Fields>, E>(
     api: Api,
     state: &CallState,
     result: std::result::Result<ResponseValue<T>, RawError<E>>,
 ) -> Result<Verification> {
     let attempts = state.attempts();
     let captured = state.take_response();
+    // Only for a success status the generated client did not expect.
     let decode = |status: u16, body: &[u8]| {
-        Verification::from_body(api, body).map_err(|source| Error::Decode {
-            status,
-            body: String::from_utf8_lossy(body).into_owned(),
-            source,
-        })
+        serde_json::from_slice(body)
+            .map(|map| Verification::from_json(api, map))
+            .map_err(|source| Error::Decode {
+                status,
+                body: String::from_utf8_lossy(body).into_owned(),
+                source,
+            })
     };
     match result {
-        Ok(value) => match captured {
-            Some((_, _, body)) => decode(value.status().as_u16(), &body),
-            None => Err(Error::Config("the response body was not captured".into())),
-        },
+        Ok(value) => {
+            let body = captured.map(|(_, _, body)| body).unwrap_or_default();
+            Ok(Verification::from_decoded(
+                api,
+                value.into_inner().into(),
+                body,
+            ))
+        }
         Err(RawError::ErrorResponse(_) | RawError::UnexpectedResponse(_)) => match captured {
             // An undocumented success status (201, say) is still a success.
             Some((status, _, body)) if status.is_success() => decode(status.as_u16(), &body),

@@ -120,7 +120,13 @@ impl CallTransport {
                     }
                     tracing::debug!(attempt, status = status.as_u16(), "response");
                     if let Ok(mut slot) = self.state.response.lock() {
-                        *slot = Some((status, headers.clone(), body.clone()));
+                        // Headers matter only to errors (the advertised wait).
+                        let kept = if status.is_success() {
+                            HeaderMap::new()
+                        } else {
+                            headers.clone()
+                        };
+                        *slot = Some((status, kept, body.clone()));
                     }
                     let mut rebuilt = http::Response::new(body);
                     *rebuilt.status_mut() = status;

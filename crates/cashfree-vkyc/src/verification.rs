@@ -2,10 +2,13 @@
 //! webhooks.
 
 use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
+use bytes::Bytes;
+use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The API family a verification belongs to.
 #[non_exhaustive]
@@ -41,7 +44,7 @@ impl fmt::Display for Api {
 /// identifiers sent as numbers become their decimal text. Every field of
 /// the original body stays reachable through [`raw`](Self::raw), and the
 /// ones this view does not model through [`extra`](Self::extra).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Verification {
     /// Which API family reported it.
@@ -71,16 +74,134 @@ pub struct Verification {
     pub auditor_remarks: Option<String>,
     /// A link to the call's recording, once the call is over.
     pub recording_link: Option<String>,
-    raw: Map<String, Value>,
+    raw: Raw,
 }
 
-/// The fields the view models; every other field is [`Verification::extra`].
-const MODELED: &[&str] = &[
+/// The body as received, parsed into a map only when asked for: most
+/// callers never look at fields the view does not model.
+#[derive(Clone, Debug)]
+struct Raw {
+    body: Option<Bytes>,
+    map: OnceLock<Map<String, Value>>,
+}
+
+impl Raw {
+    fn map(&self) -> &Map<String, Value> {
+        self.map.get_or_init(|| {
+            // The generated client already decoded this body as an object.
+            self.body
+                .as_deref()
+                .and_then(|b| serde_json::from_slice(b).ok())
+                .unwrap_or_default()
+        })
+    }
+}
+
+impl PartialEq for Verification {
+    fn eq(&self, other: &Self) -> bool {
+        self.api == other.api
+            && self.verification_id == other.verification_id
+            && self.cashfree_id == other.cashfree_id
+            && self.user_id == other.user_id
+            && self.user_reference_id == other.user_reference_id
+            && self.status == other.status
+            && self.sub_status == other.sub_status
+            && self.vkyc_link == other.vkyc_link
+            && self.link_expiry == other.link_expiry
+            && self.meeting_schedule == other.meeting_schedule
+            && self.agent_remarks == other.agent_remarks
+            && self.auditor_remarks == other.auditor_remarks
+            && self.recording_link == other.recording_link
+            && self.raw() == other.raw()
+    }
+}
+
+/// The modeled fields of one response, taken from the generated types.
+#[derive(Default)]
+pub(crate) struct Fields {
+    verification_id: Option<String>,
+    cashfree_id: Option<String>,
+    user_id: Option<String>,
+    user_reference_id: Option<String>,
+    status: Option<String>,
+    sub_status: Option<String>,
+    vkyc_link: Option<String>,
+    link_expiry: Option<String>,
+    meeting_schedule: Option<String>,
+    agent_remarks: Option<String>,
+    auditor_remarks: Option<String>,
+    recording_link: Option<String>,
+}
+
+/// `""` reads as absent, as in [`text`].
+fn present(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.is_empty())
+}
+
+fn id_text<T: fmt::Display>(value: Option<T>) -> Option<String> {
+    present(value.map(|v| v.to_string()))
+}
+
+impl From<ppi_raw::PpiVkycResponse> for Fields {
+    fn from(r: ppi_raw::PpiVkycResponse) -> Self {
+        Fields {
+            verification_id: r.verification_id,
+            cashfree_id: id_text(r.cf_verification_id),
+            user_id: r.user_id,
+            status: r.status,
+            sub_status: r.sub_status,
+            vkyc_link: r.vkyc_link,
+            link_expiry: r.link_expiry,
+            meeting_schedule: r.meeting_schedule,
+            agent_remarks: r.agent_remarks,
+            auditor_remarks: r.auditor_remarks,
+            ..Fields::default()
+        }
+    }
+}
+
+impl From<vs_raw::GetVkycLinkResponseSchema> for Fields {
+    fn from(r: vs_raw::GetVkycLinkResponseSchema) -> Self {
+        Fields {
+            verification_id: r.verification_id,
+            cashfree_id: id_text(r.reference_id),
+            user_id: r.user_id,
+            user_reference_id: id_text(r.user_reference_id),
+            status: r.status,
+            sub_status: r.sub_status,
+            vkyc_link: r.vkyc_link,
+            link_expiry: r.link_expiry,
+            meeting_schedule: r.meeting_schedule,
+            agent_remarks: r.agent_remarks,
+            auditor_remarks: r.auditor_remarks,
+            recording_link: r.recording_link,
+        }
+    }
+}
+
+impl From<vs_raw::VkycLinkResponseSchema> for Fields {
+    fn from(r: vs_raw::VkycLinkResponseSchema) -> Self {
+        Fields {
+            verification_id: r.verification_id,
+            cashfree_id: id_text(r.reference_id),
+            user_id: r.user_id,
+            user_reference_id: id_text(r.user_reference_id),
+            status: r.status,
+            sub_status: r.sub_status,
+            vkyc_link: r.vkyc_link,
+            link_expiry: r.link_expiry,
+            agent_remarks: r.agent_remarks,
+            auditor_remarks: r.auditor_remarks,
+            ..Fields::default()
+        }
+    }
+}
+
+/// The fields the view models for each family; every other field is
+/// [`Verification::extra`].
+const MODELED_COMMON: &[&str] = &[
     "verification_id",
-    "reference_id",
-    "cf_verification_id",
     "user_id",
-    "user_reference_id",
     "status",
     "sub_status",
     "vkyc_link",
@@ -88,8 +209,20 @@ const MODELED: &[&str] = &[
     "meeting_schedule",
     "agent_remarks",
     "auditor_remarks",
-    "recording_link",
 ];
+const MODELED_VERIFICATION_SUITE: &[&str] =
+    &["reference_id", "user_reference_id", "recording_link"];
+const MODELED_PPI: &[&str] = &["cf_verification_id"];
+
+impl Api {
+    fn models(self, field: &str) -> bool {
+        let own = match self {
+            Api::VerificationSuite => MODELED_VERIFICATION_SUITE,
+            Api::Ppi => MODELED_PPI,
+        };
+        MODELED_COMMON.contains(&field) || own.contains(&field)
+    }
+}
 
 /// A JSON value as text: strings as they are, numbers and booleans as
 /// their JSON text, `""` and `null` (and objects, arrays) as absent.
@@ -104,49 +237,81 @@ pub(crate) fn text(value: &Value) -> Option<String> {
 }
 
 impl Verification {
-    /// Builds the view from a response body or a webhook's `data` object.
-    pub fn from_json(api: Api, raw: Map<String, Value>) -> Self {
-        let get = |key: &str| raw.get(key).and_then(text);
-        let cashfree_id = match api {
-            Api::VerificationSuite => get("reference_id"),
-            Api::Ppi => get("cf_verification_id"),
-        }
-        .or_else(|| get("reference_id").or_else(|| get("cf_verification_id")));
+    fn build(api: Api, f: Fields, raw: Raw) -> Self {
         Verification {
             api,
-            verification_id: get("verification_id").unwrap_or_default(),
-            cashfree_id,
-            user_id: get("user_id"),
-            user_reference_id: get("user_reference_id"),
-            status: get("status").as_deref().unwrap_or("").into(),
-            sub_status: get("sub_status").as_deref().unwrap_or("").into(),
-            vkyc_link: get("vkyc_link"),
-            link_expiry: get("link_expiry").map(LenientTime::parse),
-            meeting_schedule: get("meeting_schedule").map(LenientTime::parse),
-            agent_remarks: get("agent_remarks"),
-            auditor_remarks: get("auditor_remarks"),
-            recording_link: get("recording_link"),
+            verification_id: present(f.verification_id).unwrap_or_default(),
+            cashfree_id: present(f.cashfree_id),
+            user_id: present(f.user_id),
+            user_reference_id: present(f.user_reference_id),
+            status: f.status.as_deref().unwrap_or("").into(),
+            sub_status: f.sub_status.as_deref().unwrap_or("").into(),
+            vkyc_link: present(f.vkyc_link),
+            link_expiry: present(f.link_expiry).map(LenientTime::parse),
+            meeting_schedule: present(f.meeting_schedule).map(LenientTime::parse),
+            agent_remarks: present(f.agent_remarks),
+            auditor_remarks: present(f.auditor_remarks),
+            recording_link: present(f.recording_link),
             raw,
         }
     }
 
-    /// Parses a JSON object body.
-    pub(crate) fn from_body(api: Api, body: &[u8]) -> Result<Self, serde_json::Error> {
-        let raw: Map<String, Value> = serde_json::from_slice(body)?;
-        Ok(Self::from_json(api, raw))
+    /// Builds the view from a response body or a webhook's `data` object.
+    pub fn from_json(api: Api, raw: Map<String, Value>) -> Self {
+        // Only the fields this family documents, as the typed path reads them.
+        let get = |key: &str| raw.get(key).filter(|_| api.models(key)).and_then(text);
+        let cashfree_id = match api {
+            Api::VerificationSuite => get("reference_id"),
+            Api::Ppi => get("cf_verification_id"),
+        };
+        let fields = Fields {
+            verification_id: get("verification_id"),
+            cashfree_id,
+            user_id: get("user_id"),
+            user_reference_id: get("user_reference_id"),
+            status: get("status"),
+            sub_status: get("sub_status"),
+            vkyc_link: get("vkyc_link"),
+            link_expiry: get("link_expiry"),
+            meeting_schedule: get("meeting_schedule"),
+            agent_remarks: get("agent_remarks"),
+            auditor_remarks: get("auditor_remarks"),
+            recording_link: get("recording_link"),
+        };
+        Self::build(
+            api,
+            fields,
+            Raw {
+                body: None,
+                map: OnceLock::from(raw),
+            },
+        )
+    }
+
+    /// Builds the view from what the generated client decoded, keeping the
+    /// body for [`raw`](Self::raw).
+    pub(crate) fn from_decoded(api: Api, fields: Fields, body: Bytes) -> Self {
+        Self::build(
+            api,
+            fields,
+            Raw {
+                body: Some(body),
+                map: OnceLock::new(),
+            },
+        )
     }
 
     /// Every field exactly as Cashfree sent it.
     pub fn raw(&self) -> &Map<String, Value> {
-        &self.raw
+        self.raw.map()
     }
 
     /// The fields this view does not model (for example `aadhaar_details`,
     /// `security_questions`, or fields Cashfree adds later).
     pub fn extra(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.raw
+        self.raw()
             .iter()
-            .filter(|(k, _)| !MODELED.contains(&k.as_str()))
+            .filter(|(k, _)| !self.api.models(k))
             .map(|(k, v)| (k.as_str(), v))
     }
 
@@ -193,7 +358,6 @@ impl Verification {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LenientTime {
     raw: String,
-    parsed: Option<Timestamp>,
 }
 
 /// The reading of a [`LenientTime`].
@@ -209,22 +373,11 @@ pub enum Timestamp {
 }
 
 impl LenientTime {
-    /// Reads `raw` in any of the forms Cashfree uses; never fails.
+    /// Keeps `raw`; it is read in any of the forms Cashfree uses when
+    /// [`timestamp`](Self::timestamp) or [`date`](Self::date) is called.
+    /// Never fails.
     pub fn parse(raw: impl Into<String>) -> Self {
-        let raw = raw.into();
-        let s = raw.trim();
-        let parsed = DateTime::parse_from_rfc3339(s)
-            .map(Timestamp::DateTime)
-            .or_else(|_| {
-                NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").map(Timestamp::Local)
-            })
-            .or_else(|_| {
-                NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").map(Timestamp::Local)
-            })
-            .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Timestamp::Date))
-            .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y").map(Timestamp::Date))
-            .ok();
-        LenientTime { raw, parsed }
+        LenientTime { raw: raw.into() }
     }
 
     /// The text as Cashfree sent it.
@@ -234,12 +387,23 @@ impl LenientTime {
 
     /// The reading, if the text is in a known form.
     pub fn timestamp(&self) -> Option<Timestamp> {
-        self.parsed
+        let s = self.raw.trim();
+        DateTime::parse_from_rfc3339(s)
+            .map(Timestamp::DateTime)
+            .or_else(|_| {
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").map(Timestamp::Local)
+            })
+            .or_else(|_| {
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").map(Timestamp::Local)
+            })
+            .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Timestamp::Date))
+            .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y").map(Timestamp::Date))
+            .ok()
     }
 
     /// The calendar date, whatever the form.
     pub fn date(&self) -> Option<NaiveDate> {
-        match self.parsed? {
+        match self.timestamp()? {
             Timestamp::Date(d) => Some(d),
             Timestamp::DateTime(t) => Some(t.date_naive()),
             Timestamp::Local(t) => Some(t.date()),
@@ -312,6 +476,99 @@ mod tests {
         assert_eq!(v.sub_status.as_str(), "SOMETHING_NEW");
         assert_eq!(v.phase(), Phase::Received);
         assert_eq!(v.raw().len(), 5);
+    }
+
+    /// The typed path (API responses) and the map path (webhooks) must give
+    /// the same view of the same body.
+    #[test]
+    fn both_constructions_agree() {
+        let mut bodies: Vec<(Api, String, Value)> = Vec::new();
+        for (file, api) in [
+            ("verification-suite", Api::VerificationSuite),
+            ("ppi", Api::Ppi),
+        ] {
+            let path = format!(
+                "{}/../../specs/openapi/{file}.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            collect_success_examples(&doc, &doc, api, &mut bodies);
+        }
+        assert_eq!(bodies.len(), 5, "documented success examples");
+        let awkward = json!({"verification_id": "v", "reference_id": "", "cf_verification_id": 77, "user_id": "",
+            "user_reference_id": 5, "status": "", "sub_status": "NEW", "link_expiry": "", "recording_link": "",
+            "meeting_schedule": "", "agent_remarks": "", "auditor_remarks": ""});
+        bodies.push((
+            Api::VerificationSuite,
+            "GetVKYCLinkResponseSchema".into(),
+            awkward.clone(),
+        ));
+        bodies.push((Api::Ppi, "PpiVkycResponse".into(), awkward));
+        for (api, schema, body) in bodies {
+            let bytes = Bytes::from(serde_json::to_vec(&body).unwrap());
+            let fields: Fields = match schema.as_str() {
+                "PpiVkycResponse" => serde_json::from_slice::<ppi_raw::PpiVkycResponse>(&bytes)
+                    .unwrap()
+                    .into(),
+                "GetVKYCLinkResponseSchema" => {
+                    serde_json::from_slice::<vs_raw::GetVkycLinkResponseSchema>(&bytes)
+                        .unwrap()
+                        .into()
+                }
+                "VKYCLinkResponseSchema" => {
+                    serde_json::from_slice::<vs_raw::VkycLinkResponseSchema>(&bytes)
+                        .unwrap()
+                        .into()
+                }
+                other => panic!("no generated type mapped for {other}"),
+            };
+            let typed = Verification::from_decoded(api, fields, bytes);
+            let mapped = Verification::from_json(api, body.as_object().unwrap().clone());
+            assert_eq!(typed, mapped, "{schema}: {body}");
+        }
+    }
+
+    fn collect_success_examples(
+        doc: &Value,
+        node: &Value,
+        api: Api,
+        out: &mut Vec<(Api, String, Value)>,
+    ) {
+        match node {
+            Value::Object(map) => {
+                let response = map.get("200").map(|r| match r["$ref"].as_str() {
+                    Some(target) => doc
+                        .pointer(target.trim_start_matches('#'))
+                        .unwrap_or(&Value::Null),
+                    None => r,
+                });
+                if let Some(media) = response.and_then(|r| r.pointer("/content/application~1json"))
+                {
+                    let schema = media["schema"]["$ref"]
+                        .as_str()
+                        .unwrap_or("")
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or("");
+                    for example in media["examples"]
+                        .as_object()
+                        .into_iter()
+                        .flat_map(|e| e.values())
+                    {
+                        out.push((api, schema.to_string(), example["value"].clone()));
+                    }
+                }
+                for (key, child) in map {
+                    if key != "200" {
+                        collect_success_examples(doc, child, api, out);
+                    }
+                }
+            }
+            Value::Array(items) => items
+                .iter()
+                .for_each(|i| collect_success_examples(doc, i, api, out)),
+            _ => {}
+        }
     }
 
     #[test]

@@ -12,14 +12,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum IntegerOrString {
-        Int64(i64),
         String(::std::string::String),
+        Int64(i64),
     }
     impl ::std::fmt::Display for IntegerOrString {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
-                Self::Int64(x) => x.fmt(f),
                 Self::String(x) => x.fmt(f),
+                Self::Int64(x) => x.fmt(f),
             }
         }
     }

@@ -1,0 +1,84 @@
+//! Webhook verification of a 1 KiB body against the bare HMAC-SHA256 over
+//! the same bytes, in one run.
+//!
+//! `cargo bench -p workspace-tests --bench webhook_verify`
+
+use cashfree_vkyc::webhook::{Verifier, sign_ppi, sign_verification_suite};
+use criterion::{Criterion, criterion_group};
+use hmac::{Hmac, Mac};
+use serde_json::json;
+use std::hint::black_box;
+
+fn body_of_1kib() -> Vec<u8> {
+    let mut data = json!({"verification_id": "bench-verification-0001", "cf_verification_id": "8901234567890123458",
+        "user_id": "USER827364", "status": "PRE_VIDEO_CALL", "sub_status": "USER_DEVICE_CHECK_SUCCESS",
+        "vkyc_link": "https://vkyc.cashfree.com/session/abc123", "link_expiry": "2026-06-03",
+        "meeting_schedule": "", "recording_link": ""});
+    let mut body = json!({"event_type": "VKYC_USER_PRECHECK_FAILED", "event_time": "2026-06-01T10:00:00.000Z", "data": data});
+    let padding = 1024 - serde_json::to_vec(&body).unwrap().len() - r#","note":"""#.len();
+    data["note"] = json!("x".repeat(padding));
+    body["data"] = data;
+    let bytes = serde_json::to_vec(&body).unwrap();
+    assert_eq!(bytes.len(), 1024);
+    bytes
+}
+
+fn bench(c: &mut Criterion) {
+    let secret = "cfsk_ma_prod_bench_secret";
+    let body = body_of_1kib();
+    let now = 1_780_308_000_000u64;
+    let timestamp = now.to_string();
+    let signature = sign_ppi(secret, &timestamp, &body);
+    let verifier = Verifier::new(secret).now_millis(now);
+
+    let mut group = c.benchmark_group("webhook_1kib");
+    group.throughput(criterion::Throughput::Elements(1));
+    group.bench_function("bare_hmac", |b| {
+        b.iter(|| {
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(timestamp.as_bytes());
+            mac.update(black_box(&body));
+            black_box(mac.finalize().into_bytes())
+        })
+    });
+    group.bench_function("verify_ppi", |b| {
+        b.iter(|| {
+            black_box(
+                verifier
+                    .verify_ppi(Some(&signature), Some(&timestamp), black_box(&body))
+                    .unwrap(),
+            )
+        })
+    });
+    let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let vs_signature = sign_verification_suite(secret, parsed["data"].as_object().unwrap());
+    let mut vs = parsed.clone();
+    vs["signature"] = json!(vs_signature);
+    let vs_body = serde_json::to_vec(&vs).unwrap();
+    group.bench_function("verify_verification_suite", |b| {
+        b.iter(|| {
+            black_box(
+                verifier
+                    .verify_verification_suite(black_box(&vs_body))
+                    .unwrap(),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    for subject in ["verify_ppi", "verify_verification_suite"] {
+        workspace_tests::bench::report_ratio("webhook_1kib", subject, "bare_hmac");
+        if let Some(ns) = workspace_tests::bench::median_ns("webhook_1kib", subject) {
+            println!(
+                "  {subject}: {:.0} verifications per second on one core",
+                1e9 / ns
+            );
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Reading criterion's results back, to report one benchmark as a ratio of
+//! another measured in the same run.
+
+use std::path::PathBuf;
+
+/// The median, in nanoseconds, criterion recorded for `group/id`.
+pub fn median_ns(group: &str, id: &str) -> Option<f64> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::root().join("target"));
+    let path = target
+        .join("criterion")
+        .join(group)
+        .join(id)
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value["median"]["point_estimate"].as_f64()
+}
+
+/// Prints `subject / baseline` for two benchmarks of `group`.
+pub fn report_ratio(group: &str, subject: &str, baseline: &str) {
+    match (median_ns(group, subject), median_ns(group, baseline)) {
+        (Some(s), Some(b)) => println!(
+            "\n{group}: {subject} median {:.1} µs, {baseline} median {:.1} µs, ratio {:.3}×",
+            s / 1000.0,
+            b / 1000.0,
+            s / b
+        ),
+        _ => println!("\n{group}: no results to compare (was the run filtered?)"),
+    }
+}
