@@ -1,10 +1,15 @@
 //! A status call through the facade against the same call made by hand
 //! with reqwest, both against one local sandbox, in one run.
 //!
+//! Like for like: both clients have the facade's default timeouts (10 s to
+//! connect, 30 s in all), as a production call by hand would; the facade
+//! runs with its default retry policy (no retry is needed here, but the
+//! request is kept for one).
+//!
 //! `cargo bench -p workspace-tests --bench facade_overhead` prints the ratio
 //! of the medians.
 
-use cashfree_vkyc::{Client, Environment, PpiInitiateRequest, RetryPolicy};
+use cashfree_vkyc::{Client, Environment, PpiInitiateRequest};
 use criterion::{Criterion, criterion_group};
 use serde::Deserialize;
 use std::hint::black_box;
@@ -25,18 +30,48 @@ struct Status {
     agent_remarks: Option<String>,
 }
 
+/// The sandbox on its own runtime and thread, as a real server would be;
+/// the clients run on a current-thread runtime of their own.
+fn server() -> (tokio::runtime::Runtime, cashfree_vkyc_sandbox::Sandbox) {
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = server
+        .block_on(cashfree_vkyc_sandbox::Sandbox::start())
+        .unwrap();
+    (server, sandbox)
+}
+
+/// Both set-ups: the server on its own thread (`status_call`), and on the
+/// client's own thread (`status_call_same_thread`), where the round trip is
+/// shortest and the client's own work weighs most.
 fn bench(c: &mut Criterion) {
+    run(c, "status_call", false);
+    run(c, "status_call_same_thread", true);
+}
+
+fn run(c: &mut Criterion, group_name: &str, same_thread: bool) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let sandbox = runtime
-        .block_on(cashfree_vkyc_sandbox::Sandbox::start())
-        .unwrap();
+    // The server's runtime, when it has one, lives as long as the group.
+    let (_server, sandbox) = if same_thread {
+        (
+            None,
+            runtime
+                .block_on(cashfree_vkyc_sandbox::Sandbox::start())
+                .unwrap(),
+        )
+    } else {
+        let (server, sandbox) = server();
+        (Some(server), sandbox)
+    };
     let base = sandbox.base_url().to_owned();
     let facade = Client::builder("bench", "bench-secret")
         .environment(Environment::Custom(base.clone()))
-        .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
     runtime
@@ -46,10 +81,15 @@ fn bench(c: &mut Criterion) {
                 .initiate(&PpiInitiateRequest::new("USER1", "bench-status")),
         )
         .unwrap();
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
     let url = format!("{base}/ppi/kyc/vkyc/status");
 
-    let mut group = c.benchmark_group("status_call");
+    let mut group = c.benchmark_group(group_name);
+    group.measurement_time(std::time::Duration::from_secs(8));
     group.bench_function("by_hand", |b| {
         b.to_async(&runtime).iter(|| async {
             let response = http
@@ -66,6 +106,37 @@ fn bench(c: &mut Criterion) {
             black_box(serde_json::from_slice::<Status>(&body).unwrap())
         })
     });
+    // The generated client alone, credentials as default headers: what the
+    // facade costs on top of progenitor, and progenitor on top of reqwest.
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-client-id", "bench".parse().unwrap());
+    defaults.insert("x-client-secret", "bench-secret".parse().unwrap());
+    let raw_http = reqwest::Client::builder()
+        .default_headers(defaults)
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let raw = cashfree_vkyc_raw::ppi::Client::new_with_client(
+        &base,
+        raw_http,
+        cashfree_vkyc_raw::Hooks::default(),
+    );
+    group.bench_function("raw_generated", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let body = cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest::builder()
+                .user_id("USER1")
+                .verification_id("bench-status");
+            black_box(
+                raw.ppi_get_vkyc_status()
+                    .x_api_version("2025-11-01")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+        })
+    });
     group.bench_function("facade", |b| {
         b.to_async(&runtime).iter(|| async {
             black_box(facade.ppi().status("USER1", "bench-status").await.unwrap())
@@ -76,8 +147,64 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
+/// `facade_overhead --count facade|by_hand N`: N calls of one kind and no
+/// measurement, for counting instructions under `valgrind --tool=callgrind`.
+fn count(kind: &str, n: usize) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (_server, sandbox) = server();
+    let base = sandbox.base_url().to_owned();
+    let facade = Client::builder("bench", "bench-secret")
+        .environment(Environment::Custom(base.clone()))
+        .build()
+        .unwrap();
+    runtime
+        .block_on(
+            facade
+                .ppi()
+                .initiate(&PpiInitiateRequest::new("USER1", "bench-status")),
+        )
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let url = format!("{base}/ppi/kyc/vkyc/status");
+    runtime.block_on(async {
+        for _ in 0..n {
+            if kind == "facade" {
+                black_box(facade.ppi().status("USER1", "bench-status").await.unwrap());
+            } else {
+                let response = http
+                    .post(&url)
+                    .header("x-client-id", "bench")
+                    .header("x-client-secret", "bench-secret")
+                    .header("x-api-version", "2025-11-01")
+                    .json(
+                        &serde_json::json!({"user_id": "USER1", "verification_id": "bench-status"}),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                let body = response.bytes().await.unwrap();
+                black_box(serde_json::from_slice::<Status>(&body).unwrap());
+            }
+        }
+    });
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--count") {
+        count(&args[i + 1], args[i + 2].parse().unwrap());
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
-    workspace_tests::bench::report_ratio("status_call", "facade", "by_hand");
+    for group in ["status_call", "status_call_same_thread"] {
+        workspace_tests::bench::report_ratio(group, "facade", "by_hand");
+        workspace_tests::bench::report_ratio(group, "raw_generated", "by_hand");
+    }
 }

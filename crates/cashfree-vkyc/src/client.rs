@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::ops::{Ppi, VerificationSuite};
 use crate::retry::RetryPolicy;
-use crate::transport::{CallState, CallTransport};
+use crate::transport::CallTransport;
 use cashfree_vkyc_raw::{Hooks, ppi as raw_ppi, verification_suite as raw_vs};
 use http::HeaderValue;
 use std::fmt;
@@ -150,6 +150,9 @@ impl ClientBuilder {
             v.set_sensitive(sensitive);
             Ok::<_, Error>(v)
         };
+        // A client built here sends the user-agent itself; one given by the
+        // caller gets it on each request.
+        let set_user_agent = self.http.is_some();
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -168,19 +171,32 @@ impl ClientBuilder {
             }
             None => None,
         };
-        let inner = Inner {
+        let shared = Arc::new(Shared {
             client_id_header: header("client id", &self.client_id, false)?,
             client_secret_header: header("client secret", &self.client_secret, true)?,
             client_id: self.client_id,
-            environment: self.environment,
-            ppi_base: root.clone(),
-            vs_base: format!("{root}/verification"),
-            ppi_api_version: self.ppi_api_version,
-            vs_api_version: self.verification_suite_api_version,
             retry: self.retry,
-            http,
+            set_user_agent,
             #[cfg(feature = "two-factor")]
             signer,
+        });
+        let hooks = |resign| {
+            Hooks::new(CallTransport {
+                shared: shared.clone(),
+                resign,
+            })
+        };
+        let inner = Inner {
+            raw_ppi: raw_ppi::Client::new_with_client(&root, http.clone(), hooks(false)),
+            raw_vs: raw_vs::Client::new_with_client(
+                &format!("{root}/verification"),
+                http,
+                hooks(true),
+            ),
+            environment: self.environment,
+            ppi_api_version: self.ppi_api_version,
+            vs_api_version: self.verification_suite_api_version,
+            shared,
         };
         Ok(Client {
             inner: Arc::new(inner),
@@ -198,16 +214,21 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
+    pub(crate) environment: Environment,
+    pub(crate) ppi_api_version: String,
+    pub(crate) vs_api_version: String,
+    pub(crate) raw_ppi: raw_ppi::Client,
+    pub(crate) raw_vs: raw_vs::Client,
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// What every request needs, shared with the transports.
+pub(crate) struct Shared {
     pub(crate) client_id: String,
     pub(crate) client_id_header: HeaderValue,
     pub(crate) client_secret_header: HeaderValue,
-    pub(crate) environment: Environment,
-    ppi_base: String,
-    vs_base: String,
-    pub(crate) ppi_api_version: String,
-    pub(crate) vs_api_version: String,
     pub(crate) retry: RetryPolicy,
-    http: reqwest::Client,
+    pub(crate) set_user_agent: bool,
     #[cfg(feature = "two-factor")]
     pub(crate) signer: Option<crate::signing::Signer>,
 }
@@ -259,35 +280,11 @@ impl Client {
         &self.inner.environment
     }
 
-    fn hooks(&self, state: &Arc<CallState>, resign: bool) -> Hooks {
-        Hooks::new(CallTransport {
-            inner: self.inner.clone(),
-            state: state.clone(),
-            resign,
-        })
-    }
-
-    pub(crate) fn raw_ppi(&self, state: &Arc<CallState>) -> raw_ppi::Client {
-        raw_ppi::Client::new_with_client(
-            &self.inner.ppi_base,
-            self.inner.http.clone(),
-            self.hooks(state, false),
-        )
-    }
-
-    pub(crate) fn raw_vs(&self, state: &Arc<CallState>) -> raw_vs::Client {
-        raw_vs::Client::new_with_client(
-            &self.inner.vs_base,
-            self.inner.http.clone(),
-            self.hooks(state, true),
-        )
-    }
-
     /// A fresh `x-cf-signature`, when a public key is configured.
     pub(crate) fn signature(&self) -> Result<Option<String>> {
         #[cfg(feature = "two-factor")]
-        if let Some(signer) = &self.inner.signer {
-            return signer.sign(&self.inner.client_id).map(Some);
+        if let Some(signer) = &self.inner.shared.signer {
+            return signer.sign(&self.inner.shared.client_id).map(Some);
         }
         Ok(None)
     }
@@ -296,7 +293,7 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("client_id", &self.inner.client_id)
+            .field("client_id", &self.inner.shared.client_id)
             .field("client_secret", &"[redacted]")
             .field("environment", &self.inner.environment)
             .finish_non_exhaustive()

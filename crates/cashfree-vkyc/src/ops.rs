@@ -6,7 +6,7 @@ use crate::request::{
     PpiInitiateRequest, VerificationSuiteInitiateRequest, validate_user_id,
     validate_verification_id,
 };
-use crate::transport::CallState;
+use crate::transport::{CALL, CallState};
 use crate::verification::{Api, Fields, Verification};
 use crate::watch::{Target, Watch};
 use cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest;
@@ -97,13 +97,17 @@ impl Ppi<'_> {
         let body = request.to_raw()?;
         async {
             let state = Arc::new(CallState::default());
-            let result = self
-                .client
-                .raw_ppi(&state)
-                .ppi_initiate_vkyc()
-                .x_api_version(self.client.inner.ppi_api_version.as_str())
-                .body(body)
-                .send()
+            let result = CALL
+                .scope(
+                    state.clone(),
+                    self.client
+                        .inner
+                        .raw_ppi
+                        .ppi_initiate_vkyc()
+                        .x_api_version(self.client.inner.ppi_api_version.as_str())
+                        .body(body)
+                        .send(),
+                )
                 .await;
             match finish(Api::Ppi, &state, result) {
                 Err(Error::Api(e)) if e.is_duplicate() && state.was_ambiguous() => {
@@ -132,13 +136,17 @@ impl Ppi<'_> {
         };
         async {
             let state = Arc::new(CallState::default());
-            let result = self
-                .client
-                .raw_ppi(&state)
-                .ppi_get_vkyc_status()
-                .x_api_version(self.client.inner.ppi_api_version.as_str())
-                .body(body)
-                .send()
+            let result = CALL
+                .scope(
+                    state.clone(),
+                    self.client
+                        .inner
+                        .raw_ppi
+                        .ppi_get_vkyc_status()
+                        .x_api_version(self.client.inner.ppi_api_version.as_str())
+                        .body(body)
+                        .send(),
+                )
                 .await;
             finish(Api::Ppi, &state, result)
         }
@@ -183,7 +191,7 @@ impl VerificationSuite<'_> {
         let body = request.to_raw()?;
         async {
             let state = Arc::new(CallState::default());
-            let raw = self.client.raw_vs(&state);
+            let raw = &self.client.inner.raw_vs;
             let mut call = raw
                 .vrs_initiate_vkyc()
                 .x_api_version(self.client.inner.vs_api_version.as_str())
@@ -191,7 +199,11 @@ impl VerificationSuite<'_> {
             if let Some(signature) = self.client.signature()? {
                 call = call.x_cf_signature(signature);
             }
-            match finish(Api::VerificationSuite, &state, call.send().await) {
+            match finish(
+                Api::VerificationSuite,
+                &state,
+                CALL.scope(state.clone(), call.send()).await,
+            ) {
                 Err(Error::Api(e)) if e.is_duplicate() && state.was_ambiguous() => {
                     tracing::info!("an earlier attempt created the verification; fetching it");
                     self.status(&request.verification_id).await
@@ -226,7 +238,7 @@ impl VerificationSuite<'_> {
 
     async fn get(&self, key: StatusKey<'_>) -> Result<Verification> {
         let state = Arc::new(CallState::default());
-        let raw = self.client.raw_vs(&state);
+        let raw = &self.client.inner.raw_vs;
         let mut call = raw
             .vkyc_get_status()
             .x_api_version(self.client.inner.vs_api_version.as_str());
@@ -237,7 +249,11 @@ impl VerificationSuite<'_> {
         if let Some(signature) = self.client.signature()? {
             call = call.x_cf_signature(signature);
         }
-        finish(Api::VerificationSuite, &state, call.send().await)
+        finish(
+            Api::VerificationSuite,
+            &state,
+            CALL.scope(state.clone(), call.send()).await,
+        )
     }
 
     /// Follows a verification until it is final; see [`Watch`].

@@ -31,7 +31,12 @@ pub fn validate_user_id(id: &str) -> Check {
 }
 
 fn check_length(field: &str, value: &str) -> Check {
-    let n = value.chars().count();
+    // At most 50 bytes is at most 50 characters; count only longer text.
+    let n = if value.len() <= 50 {
+        value.len()
+    } else {
+        value.chars().count()
+    };
     if n == 0 || value.trim().is_empty() {
         return Err(ValidationError::new(field, "must not be empty"));
     }

@@ -2,13 +2,28 @@
 //! with backoff, fresh 2FA signatures, and a copy of the final response
 //! body so that nothing Cashfree sends is lost.
 
-use crate::client::Inner;
+use crate::client::Shared;
 use bytes::Bytes;
 use cashfree_vkyc_raw::{OperationInfo, Transport, TransportFuture};
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use reqwest::ResponseBuilderExt;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+const X_CLIENT_ID: HeaderName = HeaderName::from_static("x-client-id");
+const X_CLIENT_SECRET: HeaderName = HeaderName::from_static("x-client-secret");
+#[cfg(feature = "two-factor")]
+const X_CF_SIGNATURE: HeaderName = HeaderName::from_static("x-cf-signature");
+/// progenitor's own header, from the document's `info.version`; Cashfree
+/// reads only `x-api-version`.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+tokio::task_local! {
+    /// The call in progress on this task, set by the operation around the
+    /// generated client's `send()`.
+    pub(crate) static CALL: Arc<CallState>;
+}
 
 /// What one call's attempts learned, shared between the transport and the
 /// operation that reads the result.
@@ -30,15 +45,16 @@ impl CallState {
         self.attempts.load(Ordering::Relaxed)
     }
 
-    /// The final response's status, headers and body.
+    /// The final response's status, headers (kept for errors only) and body.
     pub(crate) fn take_response(&self) -> Option<(StatusCode, HeaderMap, Bytes)> {
         self.response.lock().ok().and_then(|mut r| r.take())
     }
 }
 
+/// The transport of one family's generated client, one per
+/// [`Client`](crate::Client).
 pub(crate) struct CallTransport {
-    pub(crate) inner: Arc<Inner>,
-    pub(crate) state: Arc<CallState>,
+    pub(crate) shared: Arc<Shared>,
     /// Whether to re-sign retries with a fresh `x-cf-signature`.
     pub(crate) resign: bool,
 }
@@ -60,24 +76,27 @@ impl CallTransport {
         client: &reqwest::Client,
         mut request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
-        let inner = &self.inner;
+        let shared = &self.shared;
+        // Outside an operation (the raw client driven directly) there is no
+        // one to report to, but the request is still sent properly.
+        let state = CALL.try_with(Arc::clone).unwrap_or_default();
         let headers = request.headers_mut();
-        // progenitor adds `api-version` from the document's info.version;
-        // Cashfree reads only `x-api-version`.
-        headers.remove("api-version");
-        headers.insert("x-client-id", inner.client_id_header.clone());
-        headers.insert("x-client-secret", inner.client_secret_header.clone());
-        headers.insert(
-            http::header::USER_AGENT,
-            HeaderValue::from_static(crate::USER_AGENT),
-        );
+        headers.remove(API_VERSION);
+        headers.insert(X_CLIENT_ID, shared.client_id_header.clone());
+        headers.insert(X_CLIENT_SECRET, shared.client_secret_header.clone());
+        if shared.set_user_agent {
+            headers.insert(
+                http::header::USER_AGENT,
+                HeaderValue::from_static(crate::USER_AGENT),
+            );
+        }
 
         let span = tracing::Span::current();
-        let mut backoff = inner.retry.backoff();
+        let mut backoff = shared.retry.backoff();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            self.state.attempts.store(attempt, Ordering::Relaxed);
+            state.attempts.store(attempt, Ordering::Relaxed);
             span.record("attempts", attempt);
             let Some(mut this_try) = request.try_clone() else {
                 // Bodies here are always buffered JSON, so this is unreachable;
@@ -88,16 +107,17 @@ impl CallTransport {
                 self.fresh_signature(this_try.headers_mut());
             }
             match client.execute(this_try).await {
-                Ok(response) => {
+                Ok(mut response) => {
                     let status = response.status();
                     let version = response.version();
-                    let headers = response.headers().clone();
+                    let url = response.url().clone();
+                    let headers = std::mem::take(response.headers_mut());
                     span.record("http.status", status.as_u16());
                     let body = match response.bytes().await {
                         Ok(body) => body,
                         Err(e) => {
-                            // The answer broke off: Cashfree did the work.
-                            self.state.ambiguous.store(true, Ordering::Relaxed);
+                            // The answer broke off: Cashfree may have done the work.
+                            state.ambiguous.store(true, Ordering::Relaxed);
                             match backoff.next() {
                                 Some(wait) => {
                                     tracing::info!(attempt, error = %e, ?wait, "response broke off; retrying");
@@ -112,14 +132,14 @@ impl CallTransport {
                         && let Some(wait) = self.wait_before_retry(&headers, &mut backoff)
                     {
                         if status.is_server_error() {
-                            self.state.ambiguous.store(true, Ordering::Relaxed);
+                            state.ambiguous.store(true, Ordering::Relaxed);
                         }
                         tracing::info!(attempt, status = status.as_u16(), ?wait, "retrying");
                         tokio::time::sleep(wait).await;
                         continue;
                     }
                     tracing::debug!(attempt, status = status.as_u16(), "response");
-                    if let Ok(mut slot) = self.state.response.lock() {
+                    if let Ok(mut slot) = state.response.lock() {
                         // Headers matter only to errors (the advertised wait).
                         let kept = if status.is_success() {
                             HeaderMap::new()
@@ -128,16 +148,25 @@ impl CallTransport {
                         };
                         *slot = Some((status, kept, body.clone()));
                     }
-                    let mut rebuilt = http::Response::new(body);
-                    *rebuilt.status_mut() = status;
-                    *rebuilt.version_mut() = version;
-                    *rebuilt.headers_mut() = headers;
+                    // Carrying the URL over spares reqwest parsing a placeholder.
+                    let mut rebuilt = http::Response::builder()
+                        .status(status)
+                        .version(version)
+                        .url(url);
+                    if let Some(slot) = rebuilt.headers_mut() {
+                        *slot = headers;
+                    }
+                    let rebuilt = match rebuilt.body(body) {
+                        Ok(rebuilt) => rebuilt,
+                        // Unreachable: status and version came from a response.
+                        Err(_) => http::Response::new(Bytes::new()),
+                    };
                     return Ok(reqwest::Response::from(rebuilt));
                 }
                 Err(e) => {
                     // A connect error never reached Cashfree; anything later may have.
                     if !e.is_connect() {
-                        self.state.ambiguous.store(true, Ordering::Relaxed);
+                        state.ambiguous.store(true, Ordering::Relaxed);
                     }
                     match backoff.next() {
                         Some(wait) => {
@@ -161,7 +190,7 @@ impl CallTransport {
     ) -> Option<Duration> {
         let computed = backoff.next()?;
         match crate::retry::advertised_wait(headers) {
-            Some(advertised) if advertised > self.inner.retry.max_retry_after => None,
+            Some(advertised) if advertised > self.shared.retry.max_retry_after => None,
             Some(advertised) => Some(advertised),
             None => Some(computed),
         }
@@ -169,16 +198,16 @@ impl CallTransport {
 
     #[cfg(feature = "two-factor")]
     fn fresh_signature(&self, headers: &mut HeaderMap) {
-        let Some(signer) = &self.inner.signer else {
+        let Some(signer) = &self.shared.signer else {
             return;
         };
         match signer
-            .sign(&self.inner.client_id)
+            .sign(&self.shared.client_id)
             .map(HeaderValue::try_from)
         {
             Ok(Ok(mut value)) => {
                 value.set_sensitive(true);
-                headers.insert("x-cf-signature", value);
+                headers.insert(X_CF_SIGNATURE, value);
             }
             // Signing was checked when the key was loaded; keep the first signature.
             _ => tracing::warn!("could not refresh x-cf-signature for a retry"),
