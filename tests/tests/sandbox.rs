@@ -645,3 +645,113 @@ async fn nothing_is_lost_under_concurrent_clients() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_axum_extractor_accepts_the_sandboxs_deliveries_and_refuses_forgeries() {
+    use axum::extract::State;
+    use cashfree_vkyc::webhook::axum::VerifiedWebhook;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone)]
+    struct App {
+        verifier: Verifier,
+        seen: Arc<Mutex<Vec<String>>>,
+    }
+    impl axum::extract::FromRef<App> for Verifier {
+        fn from_ref(app: &App) -> Verifier {
+            app.verifier.clone()
+        }
+    }
+    async fn receive(
+        State(app): State<App>,
+        VerifiedWebhook(event): VerifiedWebhook,
+    ) -> &'static str {
+        app.seen.lock().unwrap().push(format!(
+            "{}:{}",
+            event.verification.verification_id, event.event_type
+        ));
+        "ok"
+    }
+
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let app = axum::Router::new()
+        .route("/hook", axum::routing::post(receive))
+        .with_state(App {
+            verifier: Verifier::new("whsec"),
+            seen: seen.clone(),
+        });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .credentials("id", "whsec")
+            .webhook_url(&url),
+    )
+    .await
+    .unwrap();
+    let client = Client::builder("id", "whsec")
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap();
+    client
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("u", "ax-ppi"))
+        .await
+        .unwrap();
+    client
+        .verification_suite()
+        .initiate(&VerificationSuiteInitiateRequest::for_user_id("ax-vs", "u"))
+        .await
+        .unwrap();
+    for _ in 0..500 {
+        if seen.lock().unwrap().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut got = seen.lock().unwrap().clone();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "ax-ppi:VKYC_USER_LINK_GENERATED",
+            "ax-vs:VKYC_USER_LINK_GENERATED"
+        ]
+    );
+
+    let http = reqwest::Client::new();
+    let forged = http
+        .post(&url)
+        .header(
+            "x-webhook-signature",
+            "bm90IGEgc2lnbmF0dXJlIGF0IGFsbCwganVzdCBieXRlcyE=",
+        )
+        .header(
+            "x-webhook-timestamp",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis()
+                .to_string(),
+        )
+        .body(
+            r#"{"event_type":"VKYC_AUDITOR_REVIEW_COMPLETED","data":{"verification_id":"ax-ppi"}}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+    assert!(!forged.text().await.unwrap().contains("whsec"));
+    let junk = http.post(&url).body("not json").send().await.unwrap();
+    assert_eq!(junk.status(), 400);
+    let huge = http
+        .post(&url)
+        .body(vec![b' '; 300 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    assert_eq!(seen.lock().unwrap().len(), 2, "nothing forged got through");
+}

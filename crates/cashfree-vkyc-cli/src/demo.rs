@@ -2,10 +2,10 @@
 //! in-process sandbox, with signed webhooks verified as they arrive.
 
 use crate::{Failure, output};
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use cashfree_vkyc::webhook::Verifier;
+use cashfree_vkyc::webhook::axum::{VerifiedWebhook, WebhookRejection};
 use cashfree_vkyc::{
     Client, NotificationMode, NotificationType, PpiInitiateRequest,
     VerificationSuiteInitiateRequest,
@@ -24,21 +24,31 @@ struct Inbox {
     rejected: AtomicU64,
 }
 
-/// A webhook endpoint as a merchant would write it: verify, then accept.
-async fn receive(State(inbox): State<Arc<Inbox>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let verifier = Verifier::new(CLIENT_SECRET);
-    let result = if headers.contains_key("x-webhook-signature") {
-        verifier.verify_ppi_headers(&headers, &body)
-    } else {
-        verifier.verify_verification_suite(&body)
-    };
-    match result {
-        Ok(_) => {
-            inbox.verified.fetch_add(1, Ordering::Relaxed);
+#[derive(Clone)]
+struct Receiver {
+    inbox: Arc<Inbox>,
+    verifier: Verifier,
+}
+
+impl axum::extract::FromRef<Receiver> for Verifier {
+    fn from_ref(receiver: &Receiver) -> Verifier {
+        receiver.verifier.clone()
+    }
+}
+
+/// A webhook endpoint as a merchant would write it: the extractor verifies
+/// the signature before the handler runs.
+async fn receive(
+    State(receiver): State<Receiver>,
+    webhook: Result<VerifiedWebhook, WebhookRejection>,
+) -> StatusCode {
+    match webhook {
+        Ok(VerifiedWebhook(_event)) => {
+            receiver.inbox.verified.fetch_add(1, Ordering::Relaxed);
             StatusCode::OK
         }
         Err(_) => {
-            inbox.rejected.fetch_add(1, Ordering::Relaxed);
+            receiver.inbox.rejected.fetch_add(1, Ordering::Relaxed);
             StatusCode::UNAUTHORIZED
         }
     }
@@ -63,9 +73,13 @@ pub async fn run(step: Duration) -> Result<(), Failure> {
             .local_addr()
             .map_err(|e| failed("webhook receiver", e))?
     );
+    let receiver = Receiver {
+        inbox: inbox.clone(),
+        verifier: Verifier::new(CLIENT_SECRET),
+    };
     let app = axum::Router::new()
         .route("/webhooks/cashfree", axum::routing::post(receive))
-        .with_state(inbox.clone());
+        .with_state(receiver);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });

@@ -136,7 +136,10 @@ impl ApiError {
         self.status == 404
     }
 
-    pub(crate) fn from_response(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Self {
+    /// Reads an error answer: Cashfree's `{type, code, message}` body (also
+    /// when nested under `error`), and the wait advertised in `headers`.
+    /// Never fails: a body in another shape keeps only its raw text.
+    pub fn parse(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Self {
         #[derive(serde::Deserialize, Default)]
         struct Body {
             #[serde(rename = "type")]

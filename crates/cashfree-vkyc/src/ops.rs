@@ -56,7 +56,7 @@ fn finish<T: Into<Fields>, E>(
             // An undocumented success status (201, say) is still a success.
             Some((status, _, body)) if status.is_success() => decode(status.as_u16(), &body),
             Some((status, headers, body)) => {
-                Err(ApiError::from_response(status.as_u16(), &headers, &body).into())
+                Err(ApiError::parse(status.as_u16(), &headers, &body).into())
             }
             None => Err(Error::Config("the response was not captured".into())),
         },

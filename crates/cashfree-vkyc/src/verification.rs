@@ -301,6 +301,36 @@ impl Verification {
         )
     }
 
+    /// Decodes a success body exactly as the client does: through the
+    /// generated type of `api`'s status response, then into the view. For
+    /// replaying stored responses, and for tests.
+    ///
+    /// ```
+    /// use cashfree_vkyc::{Api, Verification};
+    ///
+    /// let body = br#"{"verification_id":"v1","reference_id":1358,"status":"RECEIVED","sub_status":"LINK_GENERATED"}"#;
+    /// let v = Verification::from_response_body(Api::VerificationSuite, body)?;
+    /// assert_eq!(v.reference_id(), Some(1358));
+    /// # Ok::<(), cashfree_vkyc::Error>(())
+    /// ```
+    pub fn from_response_body(api: Api, body: &[u8]) -> Result<Self, crate::Error> {
+        let bytes = Bytes::copy_from_slice(body);
+        let fields: Result<Fields, serde_json::Error> = match api {
+            Api::Ppi => serde_json::from_slice::<ppi_raw::PpiVkycResponse>(body).map(Into::into),
+            Api::VerificationSuite => {
+                serde_json::from_slice::<vs_raw::GetVkycLinkResponseSchema>(body).map(Into::into)
+            }
+        };
+        match fields {
+            Ok(fields) => Ok(Self::from_decoded(api, fields, bytes)),
+            Err(source) => Err(crate::Error::Decode {
+                status: 200,
+                body: String::from_utf8_lossy(body).into_owned(),
+                source,
+            }),
+        }
+    }
+
     /// Every field exactly as Cashfree sent it.
     pub fn raw(&self) -> &Map<String, Value> {
         self.raw.map()

@@ -30,6 +30,11 @@
 //! ```
 
 use crate::verification::{Api, LenientTime, Verification, text};
+
+/// The axum extractor (feature `axum`).
+#[cfg(feature = "axum")]
+#[path = "webhook_axum.rs"]
+pub mod axum;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
