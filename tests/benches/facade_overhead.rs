@@ -30,6 +30,48 @@ struct Status {
     agent_remarks: Option<String>,
 }
 
+/// The status call a careful developer writes by hand with reqwest.
+async fn by_hand(http: &reqwest::Client, url: &str) -> Status {
+    let response = http
+        .post(url)
+        .header("x-client-id", "bench")
+        .header("x-client-secret", "bench-secret")
+        .header("x-api-version", "2025-11-01")
+        .json(&serde_json::json!({"user_id": "USER1", "verification_id": "bench-status"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let body = response.bytes().await.unwrap();
+    serde_json::from_slice::<Status>(&body).unwrap()
+}
+
+/// The facade (with the verification the bench reads), a hand-written
+/// client with the facade's default timeouts, and the status URL.
+fn clients(
+    runtime: &tokio::runtime::Runtime,
+    sandbox: &cashfree_vkyc_sandbox::Sandbox,
+) -> (Client, reqwest::Client, String) {
+    let base = sandbox.base_url().to_owned();
+    let facade = Client::builder("bench", "bench-secret")
+        .environment(Environment::Custom(base.clone()))
+        .build()
+        .unwrap();
+    runtime
+        .block_on(
+            facade
+                .ppi()
+                .initiate(&PpiInitiateRequest::new("USER1", "bench-status")),
+        )
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    (facade, http, format!("{base}/ppi/kyc/vkyc/status"))
+}
+
 /// The sandbox on its own runtime and thread, as a real server would be;
 /// the clients run on a current-thread runtime of their own.
 fn server() -> (tokio::runtime::Runtime, cashfree_vkyc_sandbox::Sandbox) {
@@ -69,42 +111,13 @@ fn run(c: &mut Criterion, group_name: &str, same_thread: bool) {
         let (server, sandbox) = server();
         (Some(server), sandbox)
     };
-    let base = sandbox.base_url().to_owned();
-    let facade = Client::builder("bench", "bench-secret")
-        .environment(Environment::Custom(base.clone()))
-        .build()
-        .unwrap();
-    runtime
-        .block_on(
-            facade
-                .ppi()
-                .initiate(&PpiInitiateRequest::new("USER1", "bench-status")),
-        )
-        .unwrap();
-    let http = reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let url = format!("{base}/ppi/kyc/vkyc/status");
+    let (facade, http, url) = clients(&runtime, &sandbox);
 
     let mut group = c.benchmark_group(group_name);
     group.measurement_time(std::time::Duration::from_secs(8));
     group.bench_function("by_hand", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = http
-                .post(&url)
-                .header("x-client-id", "bench")
-                .header("x-client-secret", "bench-secret")
-                .header("x-api-version", "2025-11-01")
-                .json(&serde_json::json!({"user_id": "USER1", "verification_id": "bench-status"}))
-                .send()
-                .await
-                .unwrap();
-            assert!(response.status().is_success());
-            let body = response.bytes().await.unwrap();
-            black_box(serde_json::from_slice::<Status>(&body).unwrap())
-        })
+        b.to_async(&runtime)
+            .iter(|| async { black_box(by_hand(&http, &url).await) })
     });
     // The generated client alone, credentials as default headers: what the
     // facade costs on top of progenitor, and progenitor on top of reqwest.
@@ -118,7 +131,7 @@ fn run(c: &mut Criterion, group_name: &str, same_thread: bool) {
         .build()
         .unwrap();
     let raw = cashfree_vkyc_raw::ppi::Client::new_with_client(
-        &base,
+        sandbox.base_url(),
         raw_http,
         cashfree_vkyc_raw::Hooks::default(),
     );
@@ -155,41 +168,13 @@ fn count(kind: &str, n: usize) {
         .build()
         .unwrap();
     let (_server, sandbox) = server();
-    let base = sandbox.base_url().to_owned();
-    let facade = Client::builder("bench", "bench-secret")
-        .environment(Environment::Custom(base.clone()))
-        .build()
-        .unwrap();
-    runtime
-        .block_on(
-            facade
-                .ppi()
-                .initiate(&PpiInitiateRequest::new("USER1", "bench-status")),
-        )
-        .unwrap();
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let url = format!("{base}/ppi/kyc/vkyc/status");
+    let (facade, http, url) = clients(&runtime, &sandbox);
     runtime.block_on(async {
         for _ in 0..n {
             if kind == "facade" {
                 black_box(facade.ppi().status("USER1", "bench-status").await.unwrap());
             } else {
-                let response = http
-                    .post(&url)
-                    .header("x-client-id", "bench")
-                    .header("x-client-secret", "bench-secret")
-                    .header("x-api-version", "2025-11-01")
-                    .json(
-                        &serde_json::json!({"user_id": "USER1", "verification_id": "bench-status"}),
-                    )
-                    .send()
-                    .await
-                    .unwrap();
-                let body = response.bytes().await.unwrap();
-                black_box(serde_json::from_slice::<Status>(&body).unwrap());
+                black_box(by_hand(&http, &url).await);
             }
         }
     });

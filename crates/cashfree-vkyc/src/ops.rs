@@ -81,6 +81,23 @@ fn finish<T: Into<Fields>, E>(
     }
 }
 
+/// Runs one generated call with a fresh call state for the transport, and
+/// returns the facade's result with what the attempts learned.
+async fn run_call<T: Into<Fields>, E>(
+    api: Api,
+    send: impl Future<Output = std::result::Result<ResponseValue<T>, RawError<E>>>,
+) -> (Result<Verification>, Arc<CallState>) {
+    let state = Arc::new(CallState::default());
+    let result = CALL.scope(state.clone(), send).await;
+    (finish(api, &state, result), state)
+}
+
+/// Whether an initiate's "already exists" answer is its own earlier
+/// attempt, processed by Cashfree although its answer was lost.
+fn lost_earlier_attempt(result: &Result<Verification>, state: &CallState) -> bool {
+    matches!(result, Err(Error::Api(e)) if e.is_duplicate()) && state.was_ambiguous()
+}
+
 /// PPI Video KYC: `POST /ppi/kyc/vkyc` and `POST /ppi/kyc/vkyc/status`.
 #[derive(Clone, Copy, Debug)]
 pub struct Ppi<'a> {
@@ -96,27 +113,20 @@ impl Ppi<'_> {
     pub async fn initiate(&self, request: &PpiInitiateRequest) -> Result<Verification> {
         let body = request.to_raw()?;
         async {
-            let state = Arc::new(CallState::default());
-            let result = CALL
-                .scope(
-                    state.clone(),
-                    self.client
-                        .inner
-                        .raw_ppi
-                        .ppi_initiate_vkyc()
-                        .x_api_version(self.client.inner.ppi_api_version.as_str())
-                        .body(body)
-                        .send(),
-                )
-                .await;
-            match finish(Api::Ppi, &state, result) {
-                Err(Error::Api(e)) if e.is_duplicate() && state.was_ambiguous() => {
-                    tracing::info!("an earlier attempt created the verification; fetching it");
-                    self.status(&request.user_id, &request.verification_id)
-                        .await
-                }
-                other => other,
+            let inner = &self.client.inner;
+            let call = inner
+                .raw_ppi
+                .ppi_initiate_vkyc()
+                .x_api_version(inner.ppi_api_version.as_str())
+                .body(body);
+            let (result, state) = run_call(Api::Ppi, call.send()).await;
+            if lost_earlier_attempt(&result, &state) {
+                tracing::info!("an earlier attempt created the verification; fetching it");
+                return self
+                    .status(&request.user_id, &request.verification_id)
+                    .await;
             }
+            result
         }
         .instrument(call_span("ppi.initiate", &request.verification_id))
         .await
@@ -135,20 +145,13 @@ impl Ppi<'_> {
                 .map_err(|e| ValidationError::new("verification_id", format!("{e}")))?,
         };
         async {
-            let state = Arc::new(CallState::default());
-            let result = CALL
-                .scope(
-                    state.clone(),
-                    self.client
-                        .inner
-                        .raw_ppi
-                        .ppi_get_vkyc_status()
-                        .x_api_version(self.client.inner.ppi_api_version.as_str())
-                        .body(body)
-                        .send(),
-                )
-                .await;
-            finish(Api::Ppi, &state, result)
+            let inner = &self.client.inner;
+            let call = inner
+                .raw_ppi
+                .ppi_get_vkyc_status()
+                .x_api_version(inner.ppi_api_version.as_str())
+                .body(body);
+            run_call(Api::Ppi, call.send()).await.0
         }
         .instrument(call_span("ppi.status", verification_id))
         .await
@@ -190,26 +193,21 @@ impl VerificationSuite<'_> {
     ) -> Result<Verification> {
         let body = request.to_raw()?;
         async {
-            let state = Arc::new(CallState::default());
-            let raw = &self.client.inner.raw_vs;
-            let mut call = raw
+            let inner = &self.client.inner;
+            let mut call = inner
+                .raw_vs
                 .vrs_initiate_vkyc()
-                .x_api_version(self.client.inner.vs_api_version.as_str())
+                .x_api_version(inner.vs_api_version.as_str())
                 .body(body);
             if let Some(signature) = self.client.signature()? {
                 call = call.x_cf_signature(signature);
             }
-            match finish(
-                Api::VerificationSuite,
-                &state,
-                CALL.scope(state.clone(), call.send()).await,
-            ) {
-                Err(Error::Api(e)) if e.is_duplicate() && state.was_ambiguous() => {
-                    tracing::info!("an earlier attempt created the verification; fetching it");
-                    self.status(&request.verification_id).await
-                }
-                other => other,
+            let (result, state) = run_call(Api::VerificationSuite, call.send()).await;
+            if lost_earlier_attempt(&result, &state) {
+                tracing::info!("an earlier attempt created the verification; fetching it");
+                return self.status(&request.verification_id).await;
             }
+            result
         }
         .instrument(call_span(
             "verification_suite.initiate",
@@ -237,11 +235,11 @@ impl VerificationSuite<'_> {
     }
 
     async fn get(&self, key: StatusKey<'_>) -> Result<Verification> {
-        let state = Arc::new(CallState::default());
-        let raw = &self.client.inner.raw_vs;
-        let mut call = raw
+        let inner = &self.client.inner;
+        let mut call = inner
+            .raw_vs
             .vkyc_get_status()
-            .x_api_version(self.client.inner.vs_api_version.as_str());
+            .x_api_version(inner.vs_api_version.as_str());
         call = match key {
             StatusKey::VerificationId(id) => call.verification_id(id),
             StatusKey::ReferenceId(id) => call.reference_id(id.to_string()),
@@ -249,11 +247,7 @@ impl VerificationSuite<'_> {
         if let Some(signature) = self.client.signature()? {
             call = call.x_cf_signature(signature);
         }
-        finish(
-            Api::VerificationSuite,
-            &state,
-            CALL.scope(state.clone(), call.send()).await,
-        )
+        run_call(Api::VerificationSuite, call.send()).await.0
     }
 
     /// Follows a verification until it is final; see [`Watch`].

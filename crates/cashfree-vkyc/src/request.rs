@@ -104,6 +104,32 @@ fn validate_questions(questions: &[SecurityQuestion]) -> Check {
     Ok(())
 }
 
+/// `security_question` and `security_questions`, the same for both requests.
+macro_rules! question_builders {
+    () => {
+        /// Adds a question at the next position.
+        pub fn security_question(
+            mut self,
+            question: impl Into<String>,
+            answer: impl Into<String>,
+        ) -> Self {
+            let order = self.security_questions.len() as u32 + 1;
+            self.security_questions
+                .push(SecurityQuestion::new(order, question, answer));
+            self
+        }
+
+        /// Replaces the questions, with their own orders.
+        pub fn security_questions(
+            mut self,
+            questions: impl IntoIterator<Item = SecurityQuestion>,
+        ) -> Self {
+            self.security_questions = questions.into_iter().collect();
+            self
+        }
+    };
+}
+
 macro_rules! channel_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
         $(#[$meta])*
@@ -192,26 +218,7 @@ impl PpiInitiateRequest {
         self
     }
 
-    /// Adds a question at the next position.
-    pub fn security_question(
-        mut self,
-        question: impl Into<String>,
-        answer: impl Into<String>,
-    ) -> Self {
-        let order = self.security_questions.len() as u32 + 1;
-        self.security_questions
-            .push(SecurityQuestion::new(order, question, answer));
-        self
-    }
-
-    /// Replaces the questions, with their own orders.
-    pub fn security_questions(
-        mut self,
-        questions: impl IntoIterator<Item = SecurityQuestion>,
-    ) -> Self {
-        self.security_questions = questions.into_iter().collect();
-        self
-    }
+    question_builders!();
 
     /// Checks every documented rule.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -353,26 +360,7 @@ impl VerificationSuiteInitiateRequest {
         self
     }
 
-    /// Adds a question at the next position.
-    pub fn security_question(
-        mut self,
-        question: impl Into<String>,
-        answer: impl Into<String>,
-    ) -> Self {
-        let order = self.security_questions.len() as u32 + 1;
-        self.security_questions
-            .push(SecurityQuestion::new(order, question, answer));
-        self
-    }
-
-    /// Replaces the questions, with their own orders.
-    pub fn security_questions(
-        mut self,
-        questions: impl IntoIterator<Item = SecurityQuestion>,
-    ) -> Self {
-        self.security_questions = questions.into_iter().collect();
-        self
-    }
+    question_builders!();
 
     /// Checks every documented rule.
     pub fn validate(&self) -> Result<(), ValidationError> {
