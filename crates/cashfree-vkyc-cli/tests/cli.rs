@@ -419,3 +419,67 @@ async fn missing_credentials_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("credentials are needed"));
 }
+
+#[tokio::test]
+async fn the_sandbox_subcommand_serves_until_stopped() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cashfree-vkyc"))
+        .args([
+            "--client-id",
+            "cli_id",
+            "--client-secret",
+            SECRET,
+            "sandbox",
+            "--port",
+            "0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let base = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        line.trim().to_owned()
+    })
+    .await
+    .unwrap();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "initiate",
+        "--api",
+        "ppi",
+        "--verification-id",
+        "sb-1",
+        "--user-id",
+        "U",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--client-secret",
+        "wrong",
+        "status",
+        "--api",
+        "ppi",
+        "--user-id",
+        "U",
+        "--verification-id",
+        "sb-1",
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the sandbox was started with credentials and checks them"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

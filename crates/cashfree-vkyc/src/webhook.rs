@@ -542,6 +542,22 @@ mod tests {
     }
 
     #[test]
+    fn ppi_signs_the_raw_bytes_not_their_json() {
+        // Odd spacing and key order: what was signed is these exact bytes.
+        let body = b"{ \"data\" : {\"sub_status\":\"LINK_GENERATED\", \"verification_id\":\"v1\"},\n \"event_type\":\"VKYC_USER_LINK_GENERATED\" }";
+        let ts = NOW.to_string();
+        let sig = sign_ppi(SECRET, &ts, body);
+        assert!(verifier().verify_ppi(Some(&sig), Some(&ts), body).is_ok());
+        let reserialised =
+            serde_json::to_vec(&serde_json::from_slice::<Value>(body).unwrap()).unwrap();
+        assert_ne!(reserialised, body);
+        assert_eq!(
+            verifier().verify_ppi(Some(&sig), Some(&ts), &reserialised),
+            Err(WebhookError::Mismatch)
+        );
+    }
+
+    #[test]
     fn rotation_accepts_either_secret() {
         let ts = NOW.to_string();
         let rotating = Verifier::with_secrets(["new_secret", SECRET]).now_millis(NOW);
