@@ -103,3 +103,37 @@ fn both_documented_success_examples_decode() {
         Some("2025-05-06 15:04:05")
     );
 }
+
+/// Cashfree's schemas carried defaults copied from examples
+/// (`vkyc_verification_id`, `1358`, `User0123`); the generated builders
+/// must send only what they are given.
+#[test]
+fn generated_builders_make_up_no_identifier() {
+    let empty: Result<vs::types::VkycLinkRequestSchema, _> =
+        vs::types::builder::VkycLinkRequestSchema::default().try_into();
+    assert!(empty.unwrap_err().to_string().contains("verification_id"));
+    let minimal: vs::types::VkycLinkRequestSchema =
+        vs::types::builder::VkycLinkRequestSchema::default()
+            .verification_id("v1")
+            .try_into()
+            .unwrap();
+    assert_eq!(
+        serde_json::to_value(&minimal).unwrap(),
+        serde_json::json!({"verification_id": "v1"})
+    );
+    let generated = std::fs::read_to_string(
+        root().join("crates/cashfree-vkyc-raw/src/generated/verification_suite.rs"),
+    )
+    .unwrap();
+    for made_up in [
+        "\"vkyc_verification_id\"",
+        "\"User0123\"",
+        "1358",
+        "\"vkyc_user_template_v1\"",
+    ] {
+        assert!(
+            !generated.contains(made_up),
+            "{made_up} appears in the generated code"
+        );
+    }
+}
