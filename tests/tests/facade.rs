@@ -209,6 +209,25 @@ async fn api_errors_carry_cashfrees_fields() {
 }
 
 #[tokio::test]
+async fn a_documented_error_status_with_a_non_json_body_is_still_that_error() {
+    let server = Canned::start([Reply::status(500, "<html>502 Bad Gateway</html>")]).await;
+    let client = Client::builder("id", SECRET)
+        .base_url(&server.base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = client.verification_suite().status("v1").await.unwrap_err();
+    let api = e
+        .as_api()
+        .unwrap_or_else(|| panic!("expected an API error, got {e:?}"));
+    assert_eq!(
+        (api.status, api.code.as_deref(), api.body.as_str()),
+        (500, None, "<html>502 Bad Gateway</html>")
+    );
+    assert!(e.is_retryable());
+}
+
+#[tokio::test]
 async fn requests_carry_credentials_version_and_agent_but_no_progenitor_header() {
     let server = Canned::start([
         Reply::ok(r#"{"verification_id":"v"}"#),

@@ -60,11 +60,18 @@ fn finish<T: Into<Fields>, E>(
             }
             None => Err(Error::Config("the response was not captured".into())),
         },
-        Err(RawError::InvalidResponsePayload(body, source)) => Err(Error::Decode {
-            status: captured.map_or(0, |(s, _, _)| s.as_u16()),
-            body: String::from_utf8_lossy(&body).into_owned(),
-            source,
-        }),
+        Err(RawError::InvalidResponsePayload(body, source)) => match captured {
+            // A documented error status whose body is not Cashfree's JSON (a
+            // gateway's HTML page, say) is still that error.
+            Some((status, headers, body)) if !status.is_success() => {
+                Err(ApiError::parse(status.as_u16(), &headers, &body).into())
+            }
+            captured => Err(Error::Decode {
+                status: captured.map_or(0, |(s, _, _)| s.as_u16()),
+                body: String::from_utf8_lossy(&body).into_owned(),
+                source,
+            }),
+        },
         Err(
             RawError::CommunicationError(source)
             | RawError::ResponseBodyError(source)
