@@ -495,6 +495,63 @@ async fn initiate_after_a_dropped_response_creates_exactly_one() {
     assert_eq!(stats.requests[&Operation::VerificationSuiteStatus], 1);
 }
 
+/// An attempt that failed without being processed (a 500 before any work)
+/// is ambiguous; if its retry then meets an id that another user's
+/// verification already took, that verification is not returned as ours.
+#[tokio::test]
+async fn exactly_once_never_adopts_another_users_verification() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(sandbox.base_url());
+    client
+        .verification_suite()
+        .initiate(&VerificationSuiteInitiateRequest::for_user_id(
+            "shared-id",
+            "alice",
+        ))
+        .await
+        .unwrap();
+    client
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("alice", "shared-ppi"))
+        .await
+        .unwrap();
+    sandbox.inject(
+        Fault::ServerError,
+        Some(Operation::VerificationSuiteInitiate),
+        1,
+    );
+    sandbox.inject(Fault::ServerError, Some(Operation::PpiInitiate), 1);
+
+    let e = client
+        .verification_suite()
+        .initiate(&VerificationSuiteInitiateRequest::for_user_id(
+            "shared-id",
+            "bob",
+        ))
+        .await
+        .unwrap_err();
+    assert!(e.as_api().is_some_and(|a| a.is_duplicate()), "{e:?}");
+    let e = client
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("bob", "shared-ppi"))
+        .await
+        .unwrap_err();
+    assert!(e.as_api().is_some_and(|a| a.is_duplicate()), "{e:?}");
+    let stats = sandbox.stats();
+    assert_eq!(
+        stats.requests[&Operation::VerificationSuiteStatus],
+        1,
+        "the status was checked"
+    );
+    assert_eq!(
+        (
+            stats.verifications["verification_suite"],
+            stats.verifications["ppi"]
+        ),
+        (1, 1)
+    );
+}
+
 #[tokio::test]
 async fn a_reused_verification_id_is_an_error_not_a_silent_success() {
     let sandbox = Sandbox::start().await.unwrap();

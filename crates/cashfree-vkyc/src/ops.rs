@@ -3,7 +3,7 @@
 use crate::client::Client;
 use crate::error::{ApiError, Error, Result, ValidationError};
 use crate::request::{
-    PpiInitiateRequest, VerificationSuiteInitiateRequest, validate_user_id,
+    PpiInitiateRequest, User, VerificationSuiteInitiateRequest, validate_user_id,
     validate_verification_id,
 };
 use crate::transport::{CALL, CallState};
@@ -105,6 +105,18 @@ fn lost_earlier_attempt(result: &Result<Verification>, state: &CallState) -> boo
     matches!(result, Err(Error::Api(e)) if e.is_duplicate()) && state.was_ambiguous()
 }
 
+/// Whether `found` can be the verification a request for `user` created:
+/// the user fields Cashfree returns must not name someone else.
+fn same_user(found: &Verification, user: &User) -> bool {
+    match user {
+        User::Id(id) => found.user_id.as_deref().is_none_or(|f| f == id),
+        User::ReferenceId(id) => found
+            .user_reference_id
+            .as_deref()
+            .is_none_or(|f| f == id.to_string()),
+    }
+}
+
 /// PPI Video KYC: `POST /ppi/kyc/vkyc` and `POST /ppi/kyc/vkyc/status`.
 #[derive(Clone, Copy, Debug)]
 pub struct Ppi<'a> {
@@ -128,10 +140,15 @@ impl Ppi<'_> {
                 .body(body);
             let (result, state) = run_call(Api::Ppi, call.send()).await;
             if lost_earlier_attempt(&result, &state) {
-                tracing::info!("an earlier attempt created the verification; fetching it");
-                return self
+                tracing::info!("an earlier attempt may have created the verification; fetching it");
+                // The status call names the user, so only this user's
+                // verification is found; otherwise the duplicate stands.
+                if let Ok(created) = self
                     .status(&request.user_id, &request.verification_id)
-                    .await;
+                    .await
+                {
+                    return Ok(created);
+                }
             }
             result
         }
@@ -211,8 +228,12 @@ impl VerificationSuite<'_> {
             }
             let (result, state) = run_call(Api::VerificationSuite, call.send()).await;
             if lost_earlier_attempt(&result, &state) {
-                tracing::info!("an earlier attempt created the verification; fetching it");
-                return self.status(&request.verification_id).await;
+                tracing::info!("an earlier attempt may have created the verification; fetching it");
+                match self.status(&request.verification_id).await {
+                    Ok(found) if same_user(&found, &request.user) => return Ok(found),
+                    // Another user's verification: the id was taken before.
+                    _ => {}
+                }
             }
             result
         }
