@@ -9,14 +9,26 @@ const SECRET: &str = "cli_test_secret_4f1c";
 
 /// Runs the binary off the async runtime, with credentials in the environment.
 async fn cli(args: &[&str]) -> Output {
+    run(args, true).await
+}
+
+/// Runs the binary off the async runtime; `credentials` puts the client id
+/// and secret in the environment, otherwise they are removed from it.
+async fn run(args: &[&str], credentials: bool) -> Output {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_cashfree-vkyc"))
-            .args(&args)
-            .env("CASHFREE_CLIENT_ID", "cli_id")
-            .env("CASHFREE_CLIENT_SECRET", SECRET)
-            .output()
-            .expect("the binary runs")
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cashfree-vkyc"));
+        command.args(&args);
+        if credentials {
+            command
+                .env("CASHFREE_CLIENT_ID", "cli_id")
+                .env("CASHFREE_CLIENT_SECRET", SECRET);
+        } else {
+            command
+                .env_remove("CASHFREE_CLIENT_ID")
+                .env_remove("CASHFREE_CLIENT_SECRET");
+        }
+        command.output().expect("the binary runs")
     })
     .await
     .unwrap()
@@ -406,16 +418,11 @@ async fn the_demo_shows_the_lifecycle_and_verified_webhooks() {
 
 #[tokio::test]
 async fn missing_credentials_is_a_usage_error() {
-    let out = tokio::task::spawn_blocking(|| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_cashfree-vkyc"))
-            .args(["status", "--api", "verification", "--verification-id", "x"])
-            .env_remove("CASHFREE_CLIENT_ID")
-            .env_remove("CASHFREE_CLIENT_SECRET")
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = run(
+        &["status", "--api", "verification", "--verification-id", "x"],
+        false,
+    )
+    .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("credentials are needed"));
 }
