@@ -171,26 +171,7 @@ impl SubStatus {
     pub fn expected_status(&self) -> Option<VkycStatus> {
         self.entry()
             .filter(|e| !e.status.is_empty())
-            .map(|e| VkycStatus::from_text(e.status))
-    }
-}
-
-impl fmt::Display for SubStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl FromStr for SubStatus {
-    type Err = Infallible;
-    fn from_str(s: &str) -> Result<Self, Infallible> {
-        Ok(SubStatus::from_code(s))
-    }
-}
-
-impl From<&str> for SubStatus {
-    fn from(s: &str) -> Self {
-        SubStatus::from_code(s)
+            .map(|e| VkycStatus::from_code(e.status))
     }
 }
 
@@ -218,7 +199,7 @@ pub enum VkycStatus {
 }
 
 impl VkycStatus {
-    fn from_text(s: &str) -> Self {
+    fn from_code(s: &str) -> Self {
         match s {
             "RECEIVED" => VkycStatus::Received,
             "INITIATED" => VkycStatus::Initiated,
@@ -253,27 +234,29 @@ impl VkycStatus {
     }
 }
 
-impl fmt::Display for VkycStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl FromStr for VkycStatus {
-    type Err = Infallible;
-    fn from_str(s: &str) -> Result<Self, Infallible> {
-        Ok(VkycStatus::from_text(s))
-    }
-}
-
-impl From<&str> for VkycStatus {
-    fn from(s: &str) -> Self {
-        VkycStatus::from_text(s)
-    }
-}
-
-macro_rules! serde_as_text {
+/// Display, parsing and serde for an enum that is its text: `as_str()`
+/// one way, an infallible `from_code()` the other.
+macro_rules! text_enum {
     ($($ty:ty),*) => {$(
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = Infallible;
+            fn from_str(s: &str) -> Result<Self, Infallible> {
+                Ok(<$ty>::from_code(s))
+            }
+        }
+
+        impl From<&str> for $ty {
+            fn from(s: &str) -> Self {
+                <$ty>::from_code(s)
+            }
+        }
+
         impl Serialize for $ty {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -289,7 +272,7 @@ macro_rules! serde_as_text {
     )*};
 }
 
-serde_as_text!(SubStatus, VkycStatus);
+text_enum!(SubStatus, VkycStatus);
 
 #[cfg(test)]
 mod tests {
