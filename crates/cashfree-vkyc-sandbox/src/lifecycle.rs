@@ -2,6 +2,7 @@
 
 use cashfree_vkyc::{Phase, SubStatus};
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 /// The path a verification takes through its lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -50,8 +51,16 @@ impl Scenario {
         }
     }
 
-    /// The sub-statuses, from `LINK_GENERATED` to the last.
-    pub fn steps(self) -> Vec<SubStatus> {
+    /// The sub-statuses, from `LINK_GENERATED` to the last. Each path is
+    /// built once; the server reads it on every response.
+    pub fn steps(self) -> &'static [SubStatus] {
+        static PATHS: LazyLock<Vec<Vec<SubStatus>>> =
+            LazyLock::new(|| Scenario::ALL.iter().map(|s| s.build_steps()).collect());
+        let index = Scenario::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        &PATHS[index]
+    }
+
+    fn build_steps(self) -> Vec<SubStatus> {
         use SubStatus::*;
         let checks = [
             LinkGenerated,

@@ -200,13 +200,21 @@ pub(crate) struct Record {
 }
 
 impl Record {
-    pub fn sub_status(&self) -> SubStatus {
+    /// The steps taken so far, the current one last.
+    fn taken(&self) -> &'static [SubStatus] {
         let steps = self.scenario.steps();
-        steps[self.step.min(steps.len() - 1)].clone()
+        &steps[..=self.step.min(steps.len() - 1)]
+    }
+
+    pub fn sub_status(&self) -> SubStatus {
+        self.taken()
+            .last()
+            .cloned()
+            .unwrap_or(SubStatus::LinkGenerated)
     }
 
     fn reached(&self, wanted: &SubStatus) -> bool {
-        self.scenario.steps()[..=self.step.min(self.scenario.steps().len() - 1)].contains(wanted)
+        self.taken().contains(wanted)
     }
 
     /// The body the API answers with; webhooks send `""` where it sends `null`.
