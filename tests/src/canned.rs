@@ -16,6 +16,9 @@ pub enum Reply {
     Json(u16, Vec<(&'static str, String)>, String),
     /// Drop the connection after reading the request.
     Drop,
+    /// A 200 whose body arrives in `count` chunks of `size` bytes, with no
+    /// `content-length`.
+    Stream { count: usize, size: usize },
 }
 
 impl Reply {
@@ -114,9 +117,10 @@ async fn answer(State(script): State<Arc<Mutex<Script>>>, request: Request) -> R
     };
     match reply {
         Some(Reply::Json(status, headers, body)) => {
-            let mut response = Response::builder()
-                .status(status)
-                .header("content-type", "application/json");
+            let mut response = Response::builder().status(status);
+            if !headers.iter().any(|(name, _)| *name == "content-type") {
+                response = response.header("content-type", "application/json");
+            }
             for (name, value) in headers {
                 response = response.header(name, value);
             }
@@ -130,6 +134,17 @@ async fn answer(State(script): State<Arc<Mutex<Script>>>, request: Request) -> R
             Response::builder()
                 .status(200)
                 .body(Body::from_stream(broken))
+                .unwrap()
+        }
+        Some(Reply::Stream { count, size }) => {
+            let chunk = Bytes::from(vec![b' '; size]);
+            let chunks = futures_util::stream::iter(
+                (0..count).map(move |_| Ok::<Bytes, std::io::Error>(chunk.clone())),
+            );
+            Response::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .body(Body::from_stream(chunks))
                 .unwrap()
         }
         None => Response::builder()

@@ -152,9 +152,10 @@ async fn a_broken_success_body_is_a_decode_error_with_the_raw_body() {
         .status("v1")
         .await
     {
-        Err(Error::Decode { status, body, .. }) => {
-            assert_eq!(status, 200);
-            assert!(body.contains("\"reference_id\": true"));
+        Err(Error::Decode(d)) => {
+            assert_eq!(d.status, 200);
+            assert_eq!(d.path.as_deref(), Some("verification_id"));
+            assert!(d.body.to_text().contains("\"reference_id\": true"));
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
@@ -165,7 +166,7 @@ async fn a_broken_success_body_is_a_decode_error_with_the_raw_body() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, Error::Decode { body, .. } if body == "<html>gateway</html>"),
+        matches!(&e, Error::Decode(d) if d.body.as_bytes() == b"<html>gateway</html>"),
         "{e:?}"
     );
     assert!(!e.is_retryable());
@@ -202,9 +203,9 @@ async fn api_errors_carry_cashfrees_fields() {
     assert_eq!(
         (
             e.as_api().unwrap().status,
-            e.as_api().unwrap().body.as_str()
+            e.as_api().unwrap().body.to_text()
         ),
-        (418, "teapot")
+        (418, "teapot".into())
     );
 }
 
@@ -221,8 +222,8 @@ async fn a_documented_error_status_with_a_non_json_body_is_still_that_error() {
         .as_api()
         .unwrap_or_else(|| panic!("expected an API error, got {e:?}"));
     assert_eq!(
-        (api.status, api.code.as_deref(), api.body.as_str()),
-        (500, None, "<html>502 Bad Gateway</html>")
+        (api.status, api.code.as_deref(), api.body.to_text()),
+        (500, None, "<html>502 Bad Gateway</html>".into())
     );
     assert!(e.is_retryable());
 }

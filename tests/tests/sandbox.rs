@@ -2,7 +2,7 @@
 //! outcome, signed webhooks, faults recovered by the facade, and many
 //! clients at once.
 
-use cashfree_vkyc::webhook::{Verifier, WebhookEvent};
+use cashfree_vkyc::webhook::{Scheme, Verifier, WebhookError, WebhookEvent};
 use cashfree_vkyc::{
     Client, Outcome, PpiInitiateRequest, RetryPolicy, SubStatus, VerificationSuiteInitiateRequest,
 };
@@ -514,17 +514,18 @@ async fn webhooks_arrive_signed_and_verify() {
         "a redelivery is marked"
     );
     for delivery in &received {
-        let event = if delivery.headers.contains_key("x-webhook-signature") {
-            verifier.verify_ppi_headers(&delivery.headers, &delivery.body)
-        } else {
-            verifier.verify_verification_suite(&delivery.body)
-        }
-        .unwrap_or_else(|e| panic!("delivery does not verify: {e}"));
-        assert!(
+        let verified = verifier
+            .verify(&delivery.headers, &delivery.body[..])
+            .unwrap_or_else(|e| panic!("delivery does not verify: {e}"));
+        // Cashfree's current pages sign both families in the headers.
+        assert_eq!(verified.scheme(), Scheme::Headers);
+        assert_eq!(
             Verifier::new("other")
-                .verify_verification_suite(&delivery.body)
-                .is_err()
+                .verify(&delivery.headers, &delivery.body[..])
+                .unwrap_err(),
+            WebhookError::Mismatch
         );
+        let event = verified.parse().unwrap();
         if keys.insert(event.delivery_key()) {
             events.push(event);
         }
@@ -664,8 +665,9 @@ async fn the_axum_extractor_accepts_the_sandboxs_deliveries_and_refuses_forgerie
     }
     async fn receive(
         State(app): State<App>,
-        VerifiedWebhook(event): VerifiedWebhook,
+        VerifiedWebhook(delivery): VerifiedWebhook,
     ) -> &'static str {
+        let event = delivery.parse().unwrap();
         app.seen.lock().unwrap().push(format!(
             "{}:{}",
             event.verification.verification_id, event.event_type
@@ -744,8 +746,10 @@ async fn the_axum_extractor_accepts_the_sandboxs_deliveries_and_refuses_forgerie
         .unwrap();
     assert_eq!(forged.status(), 401);
     assert!(!forged.text().await.unwrap().contains("whsec"));
+    // Neither signed headers nor a signed body: refused as unsigned.
     let junk = http.post(&url).body("not json").send().await.unwrap();
-    assert_eq!(junk.status(), 400);
+    assert_eq!(junk.status(), 401);
+    assert!(junk.text().await.unwrap().contains("no x-webhook-signature"));
     let huge = http
         .post(&url)
         .body(vec![b' '; 300 * 1024])

@@ -43,7 +43,7 @@ async fn receive(
     webhook: Result<VerifiedWebhook, WebhookRejection>,
 ) -> StatusCode {
     match webhook {
-        Ok(VerifiedWebhook(_event)) => {
+        Ok(VerifiedWebhook(_delivery)) => {
             receiver.inbox.verified.fetch_add(1, Ordering::Relaxed);
             StatusCode::OK
         }

@@ -1,6 +1,7 @@
 //! `cashfree-vkyc`: Cashfree Video KYC from the command line.
 
 mod demo;
+mod notices;
 mod output;
 mod webhook_cmd;
 
@@ -8,7 +9,8 @@ use cashfree_vkyc::{
     Client, Environment, Error, NotificationMode, NotificationType, PpiInitiateRequest,
     SecurityQuestion, Verification, VerificationSuiteInitiateRequest,
 };
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -49,9 +51,24 @@ struct Global {
         hide_env_values = true
     )]
     client_secret: Option<String>,
+    /// RSA public key (PEM file from Cashfree's dashboard): sign every
+    /// Verification Suite request with a fresh x-cf-signature (2FA), for
+    /// machines whose IP is not whitelisted.
+    #[arg(long, env = "CASHFREE_PUBLIC_KEY", global = true)]
+    public_key: Option<std::path::PathBuf>,
+    /// Seconds one attempt may take before it is abandoned (and retried).
+    #[arg(long, global = true, default_value_t = 30)]
+    timeout: u64,
+    /// Say on stderr when a request is retried, and why (always on when
+    /// stderr is a terminal).
+    #[arg(long, short, global = true)]
+    verbose: bool,
     /// Machine-readable output.
     #[arg(long, global = true)]
     json: bool,
+    /// Where the credentials came from, for error messages.
+    #[arg(skip)]
+    credentials_from: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,7 +82,25 @@ enum ApiFamily {
     /// PPI, /ppi/kyc/vkyc
     Ppi,
     /// Verification Suite, /verification/vkyc
-    Verification,
+    #[value(alias = "verification")]
+    VerificationSuite,
+}
+
+impl From<ApiFamily> for cashfree_vkyc::Api {
+    fn from(api: ApiFamily) -> Self {
+        match api {
+            ApiFamily::Ppi => cashfree_vkyc::Api::Ppi,
+            ApiFamily::VerificationSuite => cashfree_vkyc::Api::VerificationSuite,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Signing {
+    /// x-webhook-signature over x-webhook-timestamp and the raw body
+    Headers,
+    /// a `signature` field over the values of `data`
+    Body,
 }
 
 #[derive(Subcommand)]
@@ -98,6 +133,13 @@ enum Command {
         /// Advance every verification one step at this interval.
         #[arg(long)]
         auto_advance_ms: Option<u64>,
+        /// Deliver every webhook twice, as Cashfree sometimes does.
+        #[arg(long)]
+        duplicate_webhooks: bool,
+        /// How Verification Suite webhooks are signed: in the headers, as
+        /// Cashfree's current pages say, or in the body, as older ones did.
+        #[arg(long, value_enum, default_value_t = Signing::Headers)]
+        verification_suite_signing: Signing,
     },
     /// Start an in-process sandbox and run both API families through their lifecycle.
     Demo {
@@ -178,7 +220,13 @@ pub(crate) fn usage(message: impl Into<String>) -> Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    cli.global.credentials_from = credentials_source(&matches);
+    notices::install(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -190,10 +238,11 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.global.json;
+    let credentials_from = cli.global.credentials_from;
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(failure) => {
-            output::failure(json, &failure);
+            output::failure(json, credentials_from, &failure);
             ExitCode::from(failure.code)
         }
     }
@@ -221,7 +270,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let poll = Duration::from_millis(poll_ms.max(1));
             let watch = match (target.api, &target.verification_id, &target.user_id) {
                 (ApiFamily::Ppi, Some(id), Some(user)) => client.ppi().watch(user, id),
-                (ApiFamily::Verification, Some(id), _) => client.verification_suite().watch(id),
+                (ApiFamily::VerificationSuite, Some(id), _) => {
+                    client.verification_suite().watch(id)
+                }
                 _ => {
                     return Err(usage(
                         "watch needs --verification-id (and --user-id for PPI)",
@@ -239,8 +290,17 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             port,
             webhook_url,
             auto_advance_ms,
+            duplicate_webhooks,
+            verification_suite_signing,
         } => {
-            let mut config = cashfree_vkyc_sandbox::SandboxConfig::default().port(port);
+            let signing = match verification_suite_signing {
+                Signing::Headers => cashfree_vkyc_sandbox::WebhookSigning::Headers,
+                Signing::Body => cashfree_vkyc_sandbox::WebhookSigning::Body,
+            };
+            let mut config = cashfree_vkyc_sandbox::SandboxConfig::default()
+                .port(port)
+                .duplicate_webhooks(duplicate_webhooks)
+                .verification_suite_signing(signing);
             if let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) {
                 config = config.credentials(id, secret);
             }
@@ -266,6 +326,24 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where the client id and secret came from: both flags, both environment
+/// variables, or a mix.
+fn credentials_source(matches: &clap::ArgMatches) -> Option<&'static str> {
+    let from = |id: &str| matches.value_source(id);
+    match (from("client_id"), from("client_secret")) {
+        (Some(ValueSource::CommandLine), Some(ValueSource::CommandLine)) => {
+            Some("the --client-id and --client-secret flags")
+        }
+        (Some(ValueSource::EnvVariable), Some(ValueSource::EnvVariable)) => {
+            Some("the CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET environment variables")
+        }
+        (Some(_), Some(_)) => {
+            Some("a flag and an environment variable (CASHFREE_CLIENT_ID / CASHFREE_CLIENT_SECRET)")
+        }
+        _ => None,
+    }
+}
+
 fn client(g: &Global) -> Result<Client, Failure> {
     let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) else {
         return Err(usage(
@@ -277,7 +355,19 @@ fn client(g: &Global) -> Result<Client, Failure> {
         (None, Env::Sandbox) => Environment::Sandbox,
         (None, Env::Production) => Environment::Production,
     };
-    Ok(Client::new(id, secret, environment)?)
+    let mut builder = Client::builder(id, secret)
+        .environment(environment)
+        .timeout(Duration::from_secs(g.timeout.max(1)));
+    if let Some(path) = &g.public_key {
+        let pem = std::fs::read_to_string(path).map_err(|e| {
+            usage(format!(
+                "cannot read the public key {}: {e}",
+                path.display()
+            ))
+        })?;
+        builder = builder.public_key_pem(pem);
+    }
+    Ok(builder.build()?)
 }
 
 fn questions(args: &InitiateArgs) -> Result<Vec<SecurityQuestion>, Failure> {
@@ -309,7 +399,7 @@ async fn initiate(client: &Client, args: InitiateArgs) -> Result<Verification, F
             }
             Ok(client.ppi().initiate(&request).await?)
         }
-        ApiFamily::Verification => {
+        ApiFamily::VerificationSuite => {
             let mut request = match (&args.user_id, args.user_reference_id) {
                 (Some(user), None) => {
                     VerificationSuiteInitiateRequest::for_user_id(&args.verification_id, user)
@@ -349,13 +439,15 @@ pub(crate) async fn status(client: &Client, target: &Target) -> Result<Verificat
     ) {
         (ApiFamily::Ppi, Some(id), None, Some(user)) => Ok(client.ppi().status(user, id).await?),
         (ApiFamily::Ppi, ..) => Err(usage("PPI status needs --user-id and --verification-id")),
-        (ApiFamily::Verification, Some(id), None, _) => {
+        (ApiFamily::VerificationSuite, Some(id), None, _) => {
             Ok(client.verification_suite().status(id).await?)
         }
-        (ApiFamily::Verification, None, Some(reference), _) => Ok(client
+        (ApiFamily::VerificationSuite, None, Some(reference), _) => Ok(client
             .verification_suite()
             .status_by_reference_id(reference)
             .await?),
-        (ApiFamily::Verification, ..) => Err(usage("give --verification-id or --reference-id")),
+        (ApiFamily::VerificationSuite, ..) => {
+            Err(usage("give --verification-id or --reference-id"))
+        }
     }
 }

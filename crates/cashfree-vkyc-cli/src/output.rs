@@ -110,26 +110,48 @@ pub async fn follow(json: bool, label: &str, mut watch: Watch) -> Result<Verific
     last.ok_or_else(|| crate::usage("the watch ended before any update"))
 }
 
-pub fn failure(json: bool, failure: &Failure) {
+/// Prints a failure: one line on stderr for people (with Cashfree's
+/// request id, which its support asks for), and with `--json` an object on
+/// stdout. Neither ever shows a response body or the secret.
+pub fn failure(json: bool, credentials_from: Option<&str>, failure: &Failure) {
+    let error = failure.error.as_deref();
+    let credentials_hint = match (error, credentials_from) {
+        (Some(Error::Api(api)), Some(from)) if api.status == 401 => Some(from),
+        _ => None,
+    };
     if json {
-        let detail = match failure.error.as_deref() {
+        let mut detail = match error {
             Some(Error::Api(api)) => json!({
-                "kind": "api", "status": api.status, "type": api.error_type, "code": api.code, "message": api.message,
+                "kind": "api", "status": api.status, "type": api.error_type, "code": api.code,
+                "message": api.message, "content_type": api.content_type, "body_bytes": api.body.len(),
             }),
             Some(Error::Validation(v)) => {
                 json!({"kind": "validation", "field": v.field, "rule": v.rule})
             }
-            _ => json!({"kind": "other", "message": failure.message}),
+            Some(Error::Decode(d)) => json!({
+                "kind": "decode", "status": d.status, "problem": d.problem.to_string(), "path": d.path,
+                "line": d.line, "column": d.column, "body_bytes": d.body.len(),
+            }),
+            Some(Error::ResponseTooLarge { status, limit, .. }) => {
+                json!({"kind": "response_too_large", "status": status, "limit_bytes": limit})
+            }
+            Some(Error::Timeout { attempts, .. }) => {
+                json!({"kind": "timeout", "attempts": attempts})
+            }
+            Some(Error::Transport { attempts, .. }) => {
+                json!({"kind": "transport", "attempts": attempts})
+            }
+            _ => json!({"kind": "other"}),
         };
+        detail["message_text"] = json!(failure.message);
+        detail["request_id"] = json!(error.and_then(Error::request_id));
+        if let Some(from) = credentials_hint {
+            detail["credentials_from"] = json!(from);
+        }
         println!("{}", json!({"error": detail}));
     }
-    match failure.error.as_deref() {
-        Some(Error::Api(api)) => eprintln!(
-            "error: Cashfree answered {}: {} ({})",
-            api.status,
-            api.message.as_deref().unwrap_or("no message"),
-            api.code.as_deref().unwrap_or("no code")
-        ),
-        _ => eprintln!("error: {}", failure.message),
+    eprintln!("error: {}", failure.message);
+    if let Some(from) = credentials_hint {
+        eprintln!("  Cashfree refused the credentials, which came from {from}");
     }
 }

@@ -1,6 +1,5 @@
 //! The `cashfree-vkyc` binary against an in-process sandbox.
 
-use cashfree_vkyc::webhook::sign_ppi;
 use cashfree_vkyc_sandbox::{Sandbox, SandboxConfig, Scenario};
 use serde_json::{Value, json};
 use std::process::Output;
@@ -32,6 +31,23 @@ async fn run(args: &[&str], credentials: bool) -> Output {
     })
     .await
     .unwrap()
+}
+
+/// base64(HMAC-SHA256(secret, parts...)), written here from Cashfree's
+/// documented algorithm rather than taken from the code under test.
+fn hmac_b64(secret: &str, parts: &[&[u8]]) -> String {
+    use base64::Engine;
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    for part in parts {
+        mac.update(part);
+    }
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// The `x-webhook-signature` of a delivery: over the timestamp and the raw body.
+fn sign_ppi(secret: &str, timestamp: &str, body: &[u8]) -> String {
+    hmac_b64(secret, &[timestamp.as_bytes(), body])
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -315,8 +331,9 @@ async fn verify_webhook_exit_codes() {
     assert!(text(&out.stderr).contains("missing header x-webhook-signature"));
 
     let data = json!({"verification_id": "v9", "reference_id": 42, "status": "RECEIVED", "sub_status": "LINK_GENERATED"});
-    let signature =
-        cashfree_vkyc::webhook::sign_verification_suite("whsec", data.as_object().unwrap());
+    // The signed-body scheme: the values of `data` in key order
+    // (reference_id, status, sub_status, verification_id).
+    let signature = hmac_b64("whsec", &[b"42RECEIVEDLINK_GENERATEDv9"]);
     let vs = dir.path().join("vs.json");
     std::fs::write(
         &vs,
@@ -489,4 +506,260 @@ async fn the_sandbox_subcommand_serves_until_stopped() {
     );
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+fn now_millis() -> String {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        .to_string()
+}
+
+/// Cashfree's current Verification Suite pages sign deliveries in the
+/// headers, like PPI's: `--timestamp` and `--signature` work for both.
+#[tokio::test]
+async fn verify_webhook_takes_header_signed_verification_suite_deliveries() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = br#"{"event_type":"VKYC_USER_CALL_QUEUED","event_time":"2026-06-01T10:00:00Z","data":{"verification_id":"vs-7","reference_id":1358,"status":"PRE_VIDEO_CALL","sub_status":"USER_QUEUED"}}"#;
+    let path = dir.path().join("vs.json");
+    std::fs::write(&path, body).unwrap();
+    let now = now_millis();
+    let signature = sign_ppi("whsec", &now, body);
+    for api in ["verification-suite", "verification"] {
+        let out = cli(&[
+            "--json",
+            "verify-webhook",
+            "--api",
+            api,
+            "--secret",
+            "whsec",
+            "--timestamp",
+            &now,
+            "--signature",
+            &signature,
+            "--attempt",
+            "3",
+            "--body-file",
+            path.to_str().unwrap(),
+        ])
+        .await;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["valid"], true);
+        assert_eq!(report["scheme"], "headers");
+        assert_eq!(report["api"], "verification_suite");
+        assert_eq!(report["attempt"], 3);
+        assert_eq!(report["verification"]["reference_id"], 1358);
+    }
+}
+
+/// Authenticity first: a correctly signed body that is not JSON is valid,
+/// and what could not be read is said apart.
+#[tokio::test]
+async fn a_signed_body_that_is_not_json_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = b"event=VKYC_USER_CALL_QUEUED&verification_id=v1";
+    let path = dir.path().join("form.txt");
+    std::fs::write(&path, body).unwrap();
+    let now = now_millis();
+    let signature = sign_ppi("whsec", &now, body);
+    let args = [
+        "verify-webhook",
+        "--secret",
+        "whsec",
+        "--timestamp",
+        &now,
+        "--signature",
+        &signature,
+        "--body-file",
+        path.to_str().unwrap(),
+    ];
+    let out = cli(&args).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("valid"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("not a webhook payload"),
+        "{}",
+        text(&out.stderr)
+    );
+    let mut with_json = vec!["--json"];
+    with_json.extend(args);
+    let out = cli(&with_json).await;
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], true);
+    assert!(report["parse_error"].is_string());
+    assert!(
+        report["delivery_key"]
+            .as_str()
+            .unwrap()
+            .contains("|sha256:")
+    );
+
+    // The same delivery with its headers stripped says so.
+    let out = cli(&[
+        "verify-webhook",
+        "--secret",
+        "whsec",
+        "--body-file",
+        path.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("no x-webhook-signature"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+mod errors {
+    use super::*;
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    async fn server(response: ResponseTemplate) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(response)
+            .mount(&server)
+            .await;
+        server
+    }
+
+    async fn status_against(server: &MockServer, extra: &[&str]) -> Output {
+        let mut args = vec!["--base-url", server.uri().leak()];
+        args.extend_from_slice(extra);
+        args.extend([
+            "status",
+            "--api",
+            "ppi",
+            "--user-id",
+            "U1",
+            "--verification-id",
+            "v1",
+        ]);
+        cli(&args).await
+    }
+
+    /// A gateway's HTML page is reported as what it is: status, content
+    /// type and length, never its text.
+    #[tokio::test]
+    async fn an_html_gateway_page() {
+        let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+        let server = server(
+            ResponseTemplate::new(502)
+                .insert_header("x-request-id", "req-502-abc")
+                .set_body_raw(page, "text/html"),
+        )
+        .await;
+        let out = status_against(&server, &["--json"]).await;
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "Cashfree answered 502 with a text/html body of {} bytes, not Cashfree's JSON error (request id req-502-abc)",
+                page.len()
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("Bad Gateway"), "{stderr}");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["error"]["request_id"], "req-502-abc");
+        assert_eq!(report["error"]["status"], 502);
+        assert_eq!(report["error"]["content_type"], "text/html");
+    }
+
+    /// A 401 names where the credentials came from, never the secret.
+    #[tokio::test]
+    async fn a_401_names_the_credentials_source() {
+        let server = server(
+            ResponseTemplate::new(401)
+                .insert_header("x-request-id", "req-401")
+                .set_body_raw(
+                    r#"{"type":"authentication_error","code":"request_failed","message":"authentication Failed"}"#,
+                    "application/json",
+                ),
+        )
+        .await;
+        let out = status_against(&server, &[]).await;
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("request id req-401"), "{stderr}");
+        assert!(
+            stderr.contains("CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET environment variables"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(SECRET), "{stderr}");
+        let out = status_against(
+            &server,
+            &[
+                "--json",
+                "--client-id",
+                "flag_id",
+                "--client-secret",
+                "flag_secret_123",
+            ],
+        )
+        .await;
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            report["error"]["credentials_from"],
+            "the --client-id and --client-secret flags"
+        );
+        assert!(!text(&out.stdout).contains("flag_secret_123"));
+        assert!(!text(&out.stderr).contains("flag_secret_123"));
+    }
+
+    /// An answer far larger than anything Cashfree sends is not read past
+    /// the limit, and the error line stays one short line.
+    #[tokio::test]
+    async fn an_oversized_answer() {
+        let huge = format!(
+            "{{\"verification_id\":\"v1\",\"padding\":\"{}\"}}",
+            "x".repeat(6 << 20)
+        );
+        let server = server(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-big")
+                .set_body_raw(huge, "application/json"),
+        )
+        .await;
+        let out = status_against(&server, &["--json"]).await;
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = text(&out.stderr);
+        assert!(stderr.len() < 300, "{} bytes of error", stderr.len());
+        assert!(
+            stderr.contains("larger than the 4194304 bytes this client reads (request id req-big)"),
+            "{stderr}"
+        );
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["error"]["kind"], "response_too_large");
+        assert_eq!(report["error"]["request_id"], "req-big");
+    }
+
+    /// A server that never answers: the command gives up after --timeout,
+    /// and says on stderr that it is retrying and why.
+    #[tokio::test]
+    async fn a_silent_server_is_retried_out_loud() {
+        let server =
+            server(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(30))).await;
+        let out = status_against(&server, &["--timeout", "1", "--verbose"]).await;
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = text(&out.stderr);
+        assert_eq!(
+            stderr.matches("retrying: attempt").count(),
+            3,
+            "three retries after the first attempt:\n{stderr}"
+        );
+        assert!(stderr.contains("timed out"), "{stderr}");
+        assert!(
+            stderr.contains("error: request timed out after 4 attempts"),
+            "{stderr}"
+        );
+    }
 }

@@ -42,4 +42,4 @@ mod server;
 mod webhooks;
 
 pub use lifecycle::{Scenario, event_for, status_for};
-pub use server::{Fault, Operation, Sandbox, SandboxConfig, Stats};
+pub use server::{Fault, Operation, Sandbox, SandboxConfig, Stats, WebhookSigning};

@@ -21,6 +21,20 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// How a webhook delivery is signed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WebhookSigning {
+    /// `x-webhook-signature` = base64(HMAC-SHA256(secret,
+    /// `x-webhook-timestamp` + raw body)): PPI, and Cashfree's current
+    /// Secure ID (Verification Suite) pages.
+    #[default]
+    Headers,
+    /// A `signature` field in the body = base64(HMAC-SHA256(secret, the
+    /// values of `data` in key order)): older Verification Suite pages.
+    Body,
+}
+
 /// How the sandbox behaves.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -33,6 +47,9 @@ pub struct SandboxConfig {
     pub webhook_url: Option<String>,
     /// Deliver every webhook twice, as Cashfree sometimes does.
     pub duplicate_webhooks: bool,
+    /// How Verification Suite webhooks are signed (PPI's are always
+    /// signed in the headers).
+    pub verification_suite_signing: WebhookSigning,
     /// Advance every unfinished verification one step at this interval.
     pub auto_advance: Option<Duration>,
     /// The scenario of a verification created without one.
@@ -64,6 +81,12 @@ impl SandboxConfig {
     /// Deliver every webhook twice.
     pub fn duplicate_webhooks(mut self, on: bool) -> Self {
         self.duplicate_webhooks = on;
+        self
+    }
+
+    /// How Verification Suite webhooks are signed.
+    pub fn verification_suite_signing(mut self, signing: WebhookSigning) -> Self {
+        self.verification_suite_signing = signing;
         self
     }
 

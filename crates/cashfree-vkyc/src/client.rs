@@ -15,6 +15,9 @@ pub const PPI_API_VERSION: &str = "2025-11-01";
 /// The `x-api-version` the Verification Suite operations send unless
 /// overridden.
 pub const VERIFICATION_SUITE_API_VERSION: &str = "2024-12-01";
+/// The largest response body a client reads unless told otherwise: 4 MiB,
+/// far above anything Cashfree's Video KYC APIs send.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Where Cashfree's API lives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +54,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: usize,
     http: Option<reqwest::Client>,
     #[cfg(feature = "two-factor")]
     public_key_pem: Option<String>,
@@ -108,6 +112,14 @@ impl ClientBuilder {
     /// with [`RetryPolicy::none`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// The largest response body to read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`]). A larger answer is not read past the
+    /// limit and fails with [`Error::ResponseTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -176,6 +188,7 @@ impl ClientBuilder {
             client_secret_header: header("client secret", &self.client_secret, true)?,
             client_id: self.client_id,
             retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
             set_user_agent,
             #[cfg(feature = "two-factor")]
             signer,
@@ -228,6 +241,7 @@ pub(crate) struct Shared {
     pub(crate) client_id_header: HeaderValue,
     pub(crate) client_secret_header: HeaderValue,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
     pub(crate) set_user_agent: bool,
     #[cfg(feature = "two-factor")]
     pub(crate) signer: Option<crate::signing::Signer>,
@@ -259,6 +273,7 @@ impl Client {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
             #[cfg(feature = "two-factor")]
             public_key_pem: None,

@@ -1,5 +1,13 @@
 //! The one error type every operation returns.
+//!
+//! Cashfree's answers carry personal data (Aadhaar name, date of birth,
+//! address), and applications log errors. So no error's `Display` ever
+//! includes a response body or a value from one, and `Debug` shows at most
+//! a short, marked prefix of it ([`ResponseBody`]). The body stays
+//! available to a caller who asks for it, and every error that had a
+//! response carries Cashfree's `x-request-id`, which its support asks for.
 
+use std::fmt;
 use std::time::Duration;
 
 /// Everything that can go wrong in a call, in a form a caller can match on.
@@ -8,7 +16,7 @@ use std::time::Duration;
 pub enum Error {
     /// Cashfree answered with an error status.
     #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(Box<ApiError>),
 
     /// The request broke a documented rule; nothing was sent.
     #[error(transparent)]
@@ -35,17 +43,24 @@ pub enum Error {
         source: reqwest::Error,
     },
 
-    /// A success response whose body is not what the API documents. The
-    /// body is kept as received.
-    #[error("could not decode Cashfree's response: {source}; body: {body}")]
-    Decode {
+    /// A success response whose body is not what the API documents.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+
+    /// The response was larger than the client reads
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
+    /// reading stopped there.
+    #[error(
+        "Cashfree's {status} response is larger than the {limit} bytes this client reads{}",
+        request_id_suffix(request_id.as_deref())
+    )]
+    ResponseTooLarge {
         /// The HTTP status of the response.
         status: u16,
-        /// The raw body, as text (lossy for non-UTF-8 bytes).
-        body: String,
-        /// What the decoder said.
-        #[source]
-        source: serde_json::Error,
+        /// The limit in force, in bytes.
+        limit: usize,
+        /// Cashfree's `x-request-id`, if the response had one.
+        request_id: Option<String>,
     },
 
     /// A follow-up with [`Watch`](crate::Watch) reached its deadline before
@@ -65,12 +80,29 @@ pub enum Error {
     Config(String),
 }
 
+// Boxed, so that every `Result` of the crate stays small.
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(Box::new(e))
+    }
+}
+
 fn after_attempts(attempts: u32) -> String {
     if attempts > 1 {
         format!(" after {attempts} attempts")
     } else {
         String::new()
     }
+}
+
+fn request_id_suffix(request_id: Option<&str>) -> String {
+    request_id.map_or_else(String::new, |id| format!(" (request id {id})"))
 }
 
 impl Error {
@@ -81,7 +113,8 @@ impl Error {
             Error::Api(e) => e.is_retryable(),
             Error::Timeout { .. } | Error::Transport { .. } => true,
             Error::Validation(_)
-            | Error::Decode { .. }
+            | Error::Decode(_)
+            | Error::ResponseTooLarge { .. }
             | Error::DeadlineExceeded { .. }
             | Error::Config(_) => false,
         }
@@ -94,12 +127,171 @@ impl Error {
             _ => None,
         }
     }
+
+    /// Cashfree's `x-request-id` for the response behind this error, if
+    /// there was one. Cashfree's support asks for it.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode(e) => e.request_id.as_deref(),
+            Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A response body kept for the caller, never shown whole.
+///
+/// `Debug` prints its length and at most the first
+/// [`DEBUG_PREFIX`](Self::DEBUG_PREFIX) bytes, marked as a prefix; there is
+/// no `Display`. Read it with [`as_bytes`](Self::as_bytes) or
+/// [`to_text`](Self::to_text).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ResponseBody(bytes::Bytes);
+
+impl ResponseBody {
+    /// How many bytes `Debug` shows at most.
+    pub const DEBUG_PREFIX: usize = 16;
+
+    pub(crate) fn new(body: impl Into<bytes::Bytes>) -> Self {
+        ResponseBody(body.into())
+    }
+
+    /// The body, exactly as received.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The body as text (lossy for bytes that are not UTF-8).
+    pub fn to_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the body is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = &self.0[..self.0.len().min(Self::DEBUG_PREFIX)];
+        write!(
+            f,
+            "ResponseBody({} bytes, prefix {:?}{})",
+            self.0.len(),
+            String::from_utf8_lossy(shown),
+            if shown.len() < self.0.len() {
+                "…"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// A success response whose body does not decode as the API documents.
+///
+/// It says where decoding failed (the field path, line and column) and
+/// what kind of problem it was, but never the offending value: it may be a
+/// name or a date of birth. The body is kept in [`body`](Self::body).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "could not decode Cashfree's {status} response{}: {problem}{} (line {line}, column {column}; the {} byte body is kept in the error, not shown)",
+    request_id_suffix(request_id.as_deref()),
+    path.as_deref().map_or_else(String::new, |p| format!(" at `{p}`")),
+    body.len()
+)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The HTTP status of the response.
+    pub status: u16,
+    /// Cashfree's `x-request-id`, if the response had one.
+    pub request_id: Option<String>,
+    /// What kind of problem it is, without the value.
+    pub problem: DecodeProblem,
+    /// The path of the field that failed (`aadhaar_details.dob`), when
+    /// decoding got that far.
+    pub path: Option<String>,
+    /// The line of the body where decoding failed (1-based).
+    pub line: usize,
+    /// The column of that line (1-based).
+    pub column: usize,
+    /// The body, exactly as received.
+    pub body: ResponseBody,
+}
+
+/// The kind of a [`DecodeError`].
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeProblem {
+    /// The body is not JSON.
+    NotJson,
+    /// The JSON ends too early.
+    Truncated,
+    /// A field is missing, or has a type or value the API does not document.
+    UnexpectedValue,
+}
+
+impl fmt::Display for DecodeProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DecodeProblem::NotJson => "the body is not JSON",
+            DecodeProblem::Truncated => "the JSON ends too early",
+            DecodeProblem::UnexpectedValue => "a field is missing or of an undocumented type",
+        })
+    }
+}
+
+impl DecodeError {
+    /// Decodes `body` as `T`; on failure, an error that names the field
+    /// path but not the value.
+    pub(crate) fn check<T: serde::de::DeserializeOwned>(
+        status: u16,
+        request_id: Option<String>,
+        body: &bytes::Bytes,
+    ) -> Result<T, DecodeError> {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let (path, inner) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Ok(value) => match deserializer.end() {
+                Ok(()) => return Ok(value),
+                // Trailing bytes after the JSON value.
+                Err(e) => (None, e),
+            },
+            Err(e) => {
+                let path = e.path().to_string();
+                ((path != ".").then_some(path), e.into_inner())
+            }
+        };
+        Err(DecodeError {
+            status,
+            request_id,
+            problem: match inner.classify() {
+                serde_json::error::Category::Eof => DecodeProblem::Truncated,
+                serde_json::error::Category::Data => DecodeProblem::UnexpectedValue,
+                _ => DecodeProblem::NotJson,
+            },
+            path,
+            line: inner.line(),
+            column: inner.column(),
+            body: ResponseBody::new(body.clone()),
+        })
+    }
 }
 
 /// An error response from Cashfree: the HTTP status and the `{type, code,
-/// message}` body exactly as sent.
+/// message}` body as sent.
+///
+/// `Display` shows Cashfree's code and message and the request id; for a
+/// body that is not Cashfree's JSON (a gateway's HTML page, say) it says
+/// so, with the content type and length, and shows none of it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Cashfree answered {status}: {} ({})", message.as_deref().unwrap_or("no message"), code.as_deref().unwrap_or("no code"))]
+#[error("{}", self.describe())]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status code.
@@ -112,8 +304,12 @@ pub struct ApiError {
     pub message: Option<String>,
     /// The wait Cashfree advertised (`retry-after` or `x-ratelimit-reset`).
     pub retry_after: Option<Duration>,
-    /// The raw body, as text.
-    pub body: String,
+    /// Cashfree's `x-request-id`, if the response had one.
+    pub request_id: Option<String>,
+    /// The response's `content-type`, if it had one.
+    pub content_type: Option<String>,
+    /// The body, exactly as received.
+    pub body: ResponseBody,
 }
 
 impl ApiError {
@@ -136,10 +332,40 @@ impl ApiError {
         self.status == 404
     }
 
+    /// Whether the body was Cashfree's `{type, code, message}` JSON.
+    pub fn is_cashfree_error(&self) -> bool {
+        self.error_type.is_some() || self.code.is_some() || self.message.is_some()
+    }
+
+    fn describe(&self) -> String {
+        let id = request_id_suffix(self.request_id.as_deref());
+        if self.is_cashfree_error() {
+            return format!(
+                "Cashfree answered {}: {} ({}){id}",
+                self.status,
+                self.message.as_deref().unwrap_or("no message"),
+                self.code
+                    .as_deref()
+                    .or(self.error_type.as_deref())
+                    .unwrap_or("no code"),
+            );
+        }
+        if self.body.is_empty() {
+            return format!("Cashfree answered {} with an empty body{id}", self.status);
+        }
+        format!(
+            "Cashfree answered {} with a {} body of {} bytes, not Cashfree's JSON error{id}",
+            self.status,
+            self.content_type.as_deref().unwrap_or("untyped"),
+            self.body.len(),
+        )
+    }
+
     /// Reads an error answer: Cashfree's `{type, code, message}` body (also
-    /// when nested under `error`), and the wait advertised in `headers`.
-    /// Never fails: a body in another shape keeps only its raw text.
-    pub fn parse(status: u16, headers: &http::HeaderMap, body: &[u8]) -> Self {
+    /// when nested under `error`), and the wait, request id and content
+    /// type in `headers`. Never fails: a body in another shape keeps only
+    /// its bytes.
+    pub fn parse(status: u16, headers: &http::HeaderMap, body: impl Into<bytes::Bytes>) -> Self {
         #[derive(serde::Deserialize, Default)]
         struct Body {
             #[serde(rename = "type")]
@@ -148,7 +374,8 @@ impl ApiError {
             message: Option<serde_json::Value>,
             error: Option<Box<serde_json::Value>>,
         }
-        let parsed: Body = serde_json::from_slice(body).unwrap_or_default();
+        let body = body.into();
+        let parsed: Body = serde_json::from_slice(&body).unwrap_or_default();
         // Some responses nest the fields under `error`.
         let nested = parsed.error.as_deref();
         let pick = |own: &Option<serde_json::Value>, key: &str| {
@@ -156,16 +383,27 @@ impl ApiError {
                 .or_else(|| nested.and_then(|n| n.get(key)))
                 .and_then(crate::verification::text)
         };
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
         ApiError {
             status,
             error_type: pick(&parsed.error_type, "type"),
             code: pick(&parsed.code, "code"),
             message: pick(&parsed.message, "message"),
             retry_after: crate::retry::advertised_wait(headers),
-            body: String::from_utf8_lossy(body).into_owned(),
+            request_id: header(REQUEST_ID),
+            content_type: header("content-type"),
+            body: ResponseBody::new(body),
         }
     }
 }
+
+/// The header Cashfree puts on every response to identify it.
+pub(crate) const REQUEST_ID: &str = "x-request-id";
 
 /// A request that breaks a documented rule. Nothing was sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -190,3 +428,69 @@ impl ValidationError {
 
 /// The result of every operation.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PERSONAL: &str = r#"{"verification_id":"v1","reference_id":"not-a-number-Rahul Kumar","aadhaar_details":{"name":"Rahul Kumar","dob":"02-02-1995"}}"#;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Typed {
+        verification_id: String,
+        reference_id: i64,
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_not_the_value() {
+        let body = bytes::Bytes::from_static(PERSONAL.as_bytes());
+        let e = DecodeError::check::<Typed>(200, Some("req-1".into()), &body).unwrap_err();
+        assert_eq!(e.path.as_deref(), Some("reference_id"));
+        assert_eq!(e.problem, DecodeProblem::UnexpectedValue);
+        let shown = format!("{e} {e:?} {}", Error::from(e.clone()));
+        assert!(
+            shown.contains("req-1") && shown.contains("`reference_id`"),
+            "{shown}"
+        );
+        for secret in ["Rahul", "1995", "not-a-number"] {
+            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+        }
+        assert_eq!(e.body.as_bytes(), PERSONAL.as_bytes());
+
+        let e = DecodeError::check::<Typed>(200, None, &bytes::Bytes::from_static(b"<html>"))
+            .unwrap_err();
+        assert_eq!((e.problem, e.path), (DecodeProblem::NotJson, None));
+        let e = DecodeError::check::<Typed>(200, None, &bytes::Bytes::from_static(b"{\"a\""))
+            .unwrap_err();
+        assert_eq!(e.problem, DecodeProblem::Truncated);
+    }
+
+    #[test]
+    fn api_errors_show_no_body() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-request-id", "req-9".parse().unwrap());
+        headers.insert("content-type", "text/html".parse().unwrap());
+        let page = "<html><body>Bad gateway for Rahul Kumar</body></html>";
+        let e = ApiError::parse(502, &headers, page.as_bytes().to_vec());
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "Cashfree answered 502 with a text/html body of {} bytes, not Cashfree's JSON error (request id req-9)",
+                page.len()
+            )
+        );
+        assert!(!format!("{e:?}").contains("Rahul"));
+        assert!(format!("{:?}", e.body).contains("prefix \"<html><body>Bad \"…"));
+        assert_eq!(e.body.to_text(), page);
+
+        let json = br#"{"type":"validation_error","code":"verification_id_invalid","message":"verification_id is invalid"}"#;
+        let e = ApiError::parse(400, &headers, json.to_vec());
+        assert_eq!(
+            e.to_string(),
+            "Cashfree answered 400: verification_id is invalid (verification_id_invalid) (request id req-9)"
+        );
+        let e = ApiError::parse(503, &http::HeaderMap::new(), Vec::new());
+        assert_eq!(e.to_string(), "Cashfree answered 503 with an empty body");
+    }
+}

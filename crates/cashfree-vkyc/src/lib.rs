@@ -61,9 +61,12 @@ mod watch;
 pub mod webhook;
 
 pub use client::{
-    Client, ClientBuilder, Environment, PPI_API_VERSION, VERIFICATION_SUITE_API_VERSION,
+    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Environment, PPI_API_VERSION,
+    VERIFICATION_SUITE_API_VERSION,
 };
-pub use error::{ApiError, Error, Result, ValidationError};
+pub use error::{
+    ApiError, DecodeError, DecodeProblem, Error, ResponseBody, Result, ValidationError,
+};
 pub use ops::{Ppi, VerificationSuite};
 pub use request::{
     NotificationMode, NotificationType, PpiInitiateRequest, SecurityQuestion, User,

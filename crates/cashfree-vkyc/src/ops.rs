@@ -1,16 +1,19 @@
 //! The operations of each API family.
 
 use crate::client::Client;
-use crate::error::{ApiError, Error, Result, ValidationError};
+use crate::error::{ApiError, DecodeError, Error, Result, ValidationError};
 use crate::request::{
     PpiInitiateRequest, User, VerificationSuiteInitiateRequest, validate_user_id,
     validate_verification_id,
 };
-use crate::transport::{CALL, CallState};
+use crate::transport::{CALL, CallState, Captured};
 use crate::verification::{Api, Fields, Verification};
 use crate::watch::{Target, Watch};
+use bytes::Bytes;
 use cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest;
 use cashfree_vkyc_raw::ppi::{Error as RawError, ResponseValue};
+use http::StatusCode;
+use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use tracing::Instrument;
 
@@ -21,56 +24,67 @@ fn call_span(operation: &'static str, verification_id: &str) -> tracing::Span {
         verification_id,
         attempts = tracing::field::Empty,
         http.status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
     )
 }
 
 /// Turns what the generated client returned, and what the transport kept,
 /// into the facade's result.
-fn finish<T: Into<Fields>, E>(
+fn finish<T: Into<Fields> + DeserializeOwned, E>(
     api: Api,
     state: &CallState,
     result: std::result::Result<ResponseValue<T>, RawError<E>>,
 ) -> Result<Verification> {
     let attempts = state.attempts();
     let captured = state.take_response();
-    // Only for a success status the generated client did not expect.
-    let decode = |status: u16, body: &[u8]| {
-        serde_json::from_slice(body)
-            .map(|map| Verification::from_json(api, map))
-            .map_err(|source| Error::Decode {
-                status,
-                body: String::from_utf8_lossy(body).into_owned(),
-                source,
-            })
+    if let Some(Captured {
+        status,
+        request_id,
+        too_large: Some(limit),
+        ..
+    }) = captured
+    {
+        return Err(Error::ResponseTooLarge {
+            status: status.as_u16(),
+            limit,
+            request_id,
+        });
+    }
+    // Decodes a success body through the generated type, so that a failure
+    // names the field and never the value.
+    let decode = |status: StatusCode, request_id: Option<String>, body: Bytes| {
+        let value = DecodeError::check::<T>(status.as_u16(), request_id.clone(), &body)?;
+        Ok(Verification::from_decoded(
+            api,
+            value.into(),
+            body,
+            request_id,
+        ))
     };
     match result {
         Ok(value) => {
-            let body = captured.map(|(_, _, body)| body).unwrap_or_default();
+            let (body, request_id) = captured.map(|c| (c.body, c.request_id)).unwrap_or_default();
             Ok(Verification::from_decoded(
                 api,
                 value.into_inner().into(),
                 body,
+                request_id,
             ))
         }
         Err(RawError::ErrorResponse(_) | RawError::UnexpectedResponse(_)) => match captured {
             // An undocumented success status (201, say) is still a success.
-            Some((status, _, body)) if status.is_success() => decode(status.as_u16(), &body),
-            Some((status, headers, body)) => {
-                Err(ApiError::parse(status.as_u16(), &headers, &body).into())
-            }
+            Some(c) if c.status.is_success() => decode(c.status, c.request_id, c.body),
+            Some(c) => Err(ApiError::parse(c.status.as_u16(), &c.headers, c.body).into()),
             None => Err(Error::Config("the response was not captured".into())),
         },
-        Err(RawError::InvalidResponsePayload(body, source)) => match captured {
+        Err(RawError::InvalidResponsePayload(body, _)) => match captured {
             // A documented error status whose body is not Cashfree's JSON (a
             // gateway's HTML page, say) is still that error.
-            Some((status, headers, body)) if !status.is_success() => {
-                Err(ApiError::parse(status.as_u16(), &headers, &body).into())
+            Some(c) if !c.status.is_success() => {
+                Err(ApiError::parse(c.status.as_u16(), &c.headers, c.body).into())
             }
-            captured => Err(Error::Decode {
-                status: captured.map_or(0, |(s, _, _)| s.as_u16()),
-                body: String::from_utf8_lossy(&body).into_owned(),
-                source,
-            }),
+            Some(c) => decode(c.status, c.request_id, c.body),
+            None => decode(StatusCode::OK, None, body),
         },
         Err(
             RawError::CommunicationError(source)
@@ -90,7 +104,7 @@ fn finish<T: Into<Fields>, E>(
 
 /// Runs one generated call with a fresh call state for the transport, and
 /// returns the facade's result with what the attempts learned.
-async fn run_call<T: Into<Fields>, E>(
+async fn run_call<T: Into<Fields> + DeserializeOwned, E>(
     api: Api,
     send: impl Future<Output = std::result::Result<ResponseValue<T>, RawError<E>>>,
 ) -> (Result<Verification>, Arc<CallState>) {

@@ -3,6 +3,7 @@
 //! body so that nothing Cashfree sends is lost.
 
 use crate::client::Shared;
+use crate::error::REQUEST_ID;
 use bytes::Bytes;
 use cashfree_vkyc_raw::{OperationInfo, Transport, TransportFuture};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -29,11 +30,22 @@ tokio::task_local! {
 /// operation that reads the result.
 #[derive(Default)]
 pub(crate) struct CallState {
-    response: Mutex<Option<(StatusCode, HeaderMap, Bytes)>>,
+    response: Mutex<Option<Captured>>,
     /// An attempt may have been processed by Cashfree without its answer
     /// reaching us (a timeout, a dropped connection, a 5xx).
     ambiguous: AtomicBool,
     attempts: AtomicU32,
+}
+
+/// The final response of a call, as the transport read it.
+pub(crate) struct Captured {
+    pub(crate) status: StatusCode,
+    /// Kept for errors only (the advertised wait, the content type).
+    pub(crate) headers: HeaderMap,
+    pub(crate) request_id: Option<String>,
+    pub(crate) body: Bytes,
+    /// The body was over this limit and was not read.
+    pub(crate) too_large: Option<usize>,
 }
 
 impl CallState {
@@ -45,10 +57,41 @@ impl CallState {
         self.attempts.load(Ordering::Relaxed)
     }
 
-    /// The final response's status, headers (kept for errors only) and body.
-    pub(crate) fn take_response(&self) -> Option<(StatusCode, HeaderMap, Bytes)> {
+    /// The final response, once.
+    pub(crate) fn take_response(&self) -> Option<Captured> {
         self.response.lock().ok().and_then(|mut r| r.take())
     }
+}
+
+/// Reads a body, stopping as soon as it passes `limit`: `None` then. A
+/// `content-length` over the limit stops it before the first byte.
+async fn read_capped(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<Option<Bytes>> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok(None);
+    }
+    // Most answers arrive in one chunk, which is kept as it is.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = response.chunk().await? {
+        total += chunk.len();
+        if total > limit {
+            return Ok(None);
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            earlier => {
+                if let Some(earlier) = earlier {
+                    joined.extend_from_slice(&earlier);
+                }
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(Some(first.unwrap_or_else(|| Bytes::from(joined))))
 }
 
 /// The transport of one family's generated client, one per
@@ -113,14 +156,44 @@ impl CallTransport {
                     let url = response.url().clone();
                     let headers = std::mem::take(response.headers_mut());
                     span.record("http.status", status.as_u16());
-                    let body = match response.bytes().await {
-                        Ok(body) => body,
+                    let request_id = headers
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    if let Some(id) = &request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    let body = match read_capped(&mut response, shared.max_response_bytes).await {
+                        Ok(Some(body)) => body,
+                        Ok(None) => {
+                            tracing::debug!(
+                                attempt,
+                                status = status.as_u16(),
+                                limit = shared.max_response_bytes,
+                                "response over the size limit; not read"
+                            );
+                            if let Ok(mut slot) = state.response.lock() {
+                                *slot = Some(Captured {
+                                    status,
+                                    headers: HeaderMap::new(),
+                                    request_id,
+                                    body: Bytes::new(),
+                                    too_large: Some(shared.max_response_bytes),
+                                });
+                            }
+                            return Ok(rebuild(status, version, url, headers, Bytes::new()));
+                        }
                         Err(e) => {
                             // The answer broke off: Cashfree may have done the work.
                             state.ambiguous.store(true, Ordering::Relaxed);
                             match backoff.next() {
                                 Some(wait) => {
-                                    tracing::info!(attempt, error = %e, ?wait, "response broke off; retrying");
+                                    tracing::info!(
+                                        attempt,
+                                        error = describe(&e),
+                                        ?wait,
+                                        "response broke off; retrying"
+                                    );
                                     tokio::time::sleep(wait).await;
                                     continue;
                                 }
@@ -146,22 +219,15 @@ impl CallTransport {
                         } else {
                             headers.clone()
                         };
-                        *slot = Some((status, kept, body.clone()));
+                        *slot = Some(Captured {
+                            status,
+                            headers: kept,
+                            request_id,
+                            body: body.clone(),
+                            too_large: None,
+                        });
                     }
-                    // Carrying the URL over spares reqwest parsing a placeholder.
-                    let mut rebuilt = http::Response::builder()
-                        .status(status)
-                        .version(version)
-                        .url(url);
-                    if let Some(slot) = rebuilt.headers_mut() {
-                        *slot = headers;
-                    }
-                    let rebuilt = match rebuilt.body(body) {
-                        Ok(rebuilt) => rebuilt,
-                        // Unreachable: status and version came from a response.
-                        Err(_) => http::Response::new(Bytes::new()),
-                    };
-                    return Ok(reqwest::Response::from(rebuilt));
+                    return Ok(rebuild(status, version, url, headers, body));
                 }
                 Err(e) => {
                     // A connect error never reached Cashfree; anything later may have.
@@ -170,7 +236,12 @@ impl CallTransport {
                     }
                     match backoff.next() {
                         Some(wait) => {
-                            tracing::info!(attempt, error = %e, ?wait, "request failed; retrying");
+                            tracing::info!(
+                                attempt,
+                                error = describe(&e),
+                                ?wait,
+                                "request failed; retrying"
+                            );
                             tokio::time::sleep(wait).await;
                         }
                         None => return Err(e),
@@ -216,4 +287,45 @@ impl CallTransport {
 
     #[cfg(not(feature = "two-factor"))]
     fn fresh_signature(&self, _headers: &mut HeaderMap) {}
+}
+
+/// A transport failure in a few words, for logs: what kind it was and
+/// the innermost cause ("timed out", "could not connect: Connection
+/// refused").
+fn describe(e: &reqwest::Error) -> String {
+    let mut root: &dyn std::error::Error = e;
+    while let Some(source) = root.source() {
+        root = source;
+    }
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "the connection failed"
+    };
+    format!("{kind}: {root}")
+}
+
+/// The response handed to the generated client, from what was read.
+fn rebuild(
+    status: StatusCode,
+    version: http::Version,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: Bytes,
+) -> reqwest::Response {
+    // Carrying the URL over spares reqwest parsing a placeholder.
+    let mut rebuilt = http::Response::builder()
+        .status(status)
+        .version(version)
+        .url(url);
+    if let Some(slot) = rebuilt.headers_mut() {
+        *slot = headers;
+    }
+    match rebuilt.body(body) {
+        Ok(rebuilt) => reqwest::Response::from(rebuilt),
+        // Unreachable: status and version came from a response.
+        Err(_) => reqwest::Response::from(http::Response::new(Bytes::new())),
+    }
 }

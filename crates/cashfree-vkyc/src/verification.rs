@@ -1,6 +1,7 @@
 //! One view of a verification, the same for both API families and for
 //! webhooks.
 
+use crate::error::DecodeError;
 use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
 use bytes::Bytes;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
@@ -75,6 +76,7 @@ pub struct Verification {
     /// A link to the call's recording, once the call is over.
     pub recording_link: Option<String>,
     raw: Raw,
+    request_id: Option<String>,
 }
 
 /// The body as received, parsed into a map only when asked for: most
@@ -237,7 +239,7 @@ pub(crate) fn text(value: &Value) -> Option<String> {
 }
 
 impl Verification {
-    fn build(api: Api, f: Fields, raw: Raw) -> Self {
+    fn build(api: Api, f: Fields, raw: Raw, request_id: Option<String>) -> Self {
         Verification {
             api,
             verification_id: present(f.verification_id).unwrap_or_default(),
@@ -253,6 +255,7 @@ impl Verification {
             auditor_remarks: present(f.auditor_remarks),
             recording_link: present(f.recording_link),
             raw,
+            request_id,
         }
     }
 
@@ -285,12 +288,18 @@ impl Verification {
                 body: None,
                 map: OnceLock::from(raw),
             },
+            None,
         )
     }
 
     /// Builds the view from what the generated client decoded, keeping the
     /// body for [`raw`](Self::raw).
-    pub(crate) fn from_decoded(api: Api, fields: Fields, body: Bytes) -> Self {
+    pub(crate) fn from_decoded(
+        api: Api,
+        fields: Fields,
+        body: Bytes,
+        request_id: Option<String>,
+    ) -> Self {
         Self::build(
             api,
             fields,
@@ -298,6 +307,7 @@ impl Verification {
                 body: Some(body),
                 map: OnceLock::new(),
             },
+            request_id,
         )
     }
 
@@ -315,20 +325,19 @@ impl Verification {
     /// ```
     pub fn from_response_body(api: Api, body: &[u8]) -> Result<Self, crate::Error> {
         let bytes = Bytes::copy_from_slice(body);
-        let fields: Result<Fields, serde_json::Error> = match api {
-            Api::Ppi => serde_json::from_slice::<ppi_raw::PpiVkycResponse>(body).map(Into::into),
+        let fields: Fields = match api {
+            Api::Ppi => DecodeError::check::<ppi_raw::PpiVkycResponse>(200, None, &bytes)?.into(),
             Api::VerificationSuite => {
-                serde_json::from_slice::<vs_raw::GetVkycLinkResponseSchema>(body).map(Into::into)
+                DecodeError::check::<vs_raw::GetVkycLinkResponseSchema>(200, None, &bytes)?.into()
             }
         };
-        match fields {
-            Ok(fields) => Ok(Self::from_decoded(api, fields, bytes)),
-            Err(source) => Err(crate::Error::Decode {
-                status: 200,
-                body: String::from_utf8_lossy(body).into_owned(),
-                source,
-            }),
-        }
+        Ok(Self::from_decoded(api, fields, bytes, None))
+    }
+
+    /// Cashfree's `x-request-id` of the response this view came from
+    /// (`None` for webhooks and views built from JSON).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
     }
 
     /// Every field exactly as Cashfree sent it.
@@ -552,7 +561,7 @@ mod tests {
                 }
                 other => panic!("no generated type mapped for {other}"),
             };
-            let typed = Verification::from_decoded(api, fields, bytes);
+            let typed = Verification::from_decoded(api, fields, bytes, None);
             let mapped = Verification::from_json(api, body.as_object().unwrap().clone());
             assert_eq!(typed, mapped, "{schema}: {body}");
         }

@@ -8,13 +8,18 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|body: &[u8]| {
     for api in [Api::Ppi, Api::VerificationSuite] {
-        if let Ok(v) = Verification::from_response_body(api, body) {
+        match Verification::from_response_body(api, body) {
+            Err(e) => {
+                let _ = (e.to_string(), format!("{e:?}"), e.request_id());
+            }
+            Ok(v) => {
             let _ = (v.phase(), v.outcome(), v.is_final(), v.needs_user_action(), v.reference_id());
             let _ = (v.sub_status.description(), v.sub_status.recommended_action(), v.status.as_str());
             let _ = v.link_expiry.as_ref().map(|t| (t.timestamp(), t.date()));
             let _ = v.meeting_schedule.as_ref().map(|t| (t.timestamp(), t.date()));
             let _ = v.extra().count();
             let _ = v.raw().len();
+            }
         }
     }
     // The same bytes as an error answer, with whatever status.
@@ -26,6 +31,6 @@ fuzz_target!(|body: &[u8]| {
             headers.insert("x-ratelimit-reset", value);
         }
     }
-    let e = ApiError::parse(status, &headers, body);
-    let _ = (e.is_retryable(), e.is_duplicate(), e.to_string());
+    let e = ApiError::parse(status, &headers, body.to_vec());
+    let _ = (e.is_retryable(), e.is_duplicate(), e.to_string(), format!("{e:?}"));
 });

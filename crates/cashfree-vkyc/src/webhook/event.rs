@@ -1,0 +1,224 @@
+//! What a delivery says, once its signature checked out: the event type,
+//! the verification, and a key that tells redeliveries apart from new
+//! events.
+
+use super::WebhookError;
+use crate::verification::{Api, LenientTime, Verification, text};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// What happened, as the webhook's `event_type` names it.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EventType {
+    /// `VKYC_USER_LINK_GENERATED`
+    UserLinkGenerated,
+    /// `VKYC_USER_LINK_EXPIRED`
+    UserLinkExpired,
+    /// `VKYC_USER_AADHAAR_VERIFIED`
+    UserAadhaarVerified,
+    /// `VKYC_USER_CALL_SCHEDULED`
+    UserCallScheduled,
+    /// `VKYC_USER_PRECHECK_FAILED`
+    UserPrecheckFailed,
+    /// `VKYC_USER_CALL_QUEUED`
+    UserCallQueued,
+    /// `VKYC_USER_CALL_STARTED`
+    UserCallStarted,
+    /// `VKYC_USER_DROPOFF_FROM_CALL`
+    UserDropoffFromCall,
+    /// `VKYC_USER_CALL_COMPLETED`
+    UserCallCompleted,
+    /// `VKYC_AUDITOR_REVIEW_COMPLETED`
+    AuditorReviewCompleted,
+    /// An event type this version does not know, exactly as sent.
+    Unknown(String),
+}
+
+const EVENT_TYPES: [(&str, EventType); 10] = [
+    ("VKYC_USER_LINK_GENERATED", EventType::UserLinkGenerated),
+    ("VKYC_USER_LINK_EXPIRED", EventType::UserLinkExpired),
+    ("VKYC_USER_AADHAAR_VERIFIED", EventType::UserAadhaarVerified),
+    ("VKYC_USER_CALL_SCHEDULED", EventType::UserCallScheduled),
+    ("VKYC_USER_PRECHECK_FAILED", EventType::UserPrecheckFailed),
+    ("VKYC_USER_CALL_QUEUED", EventType::UserCallQueued),
+    ("VKYC_USER_CALL_STARTED", EventType::UserCallStarted),
+    (
+        "VKYC_USER_DROPOFF_FROM_CALL",
+        EventType::UserDropoffFromCall,
+    ),
+    ("VKYC_USER_CALL_COMPLETED", EventType::UserCallCompleted),
+    (
+        "VKYC_AUDITOR_REVIEW_COMPLETED",
+        EventType::AuditorReviewCompleted,
+    ),
+];
+
+impl EventType {
+    /// Every event type this version knows.
+    pub fn known() -> impl Iterator<Item = EventType> {
+        EVENT_TYPES.into_iter().map(|(_, e)| e)
+    }
+
+    /// The text Cashfree sends.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EventType::Unknown(text) => text,
+            known => EVENT_TYPES
+                .iter()
+                .find(|(_, e)| e == known)
+                .map_or("", |(t, _)| t),
+        }
+    }
+}
+
+impl From<&str> for EventType {
+    fn from(s: &str) -> Self {
+        EVENT_TYPES
+            .iter()
+            .find(|(t, _)| *t == s)
+            .map_or_else(|| EventType::Unknown(s.to_owned()), |(_, e)| e.clone())
+    }
+}
+
+impl std::str::FromStr for EventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(s.into())
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// A webhook delivery, read.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookEvent {
+    /// What happened.
+    pub event_type: EventType,
+    /// When it happened, as Cashfree wrote it.
+    pub event_time: Option<LenientTime>,
+    /// The payload version (`v1`), or the `x-webhook-version` header.
+    pub version: Option<String>,
+    /// Which delivery attempt this is (`x-webhook-attempt`), when known.
+    pub attempt: Option<u32>,
+    /// The verification, in the same view the API returns.
+    pub verification: Verification,
+    /// The whole body, as sent.
+    pub raw: Value,
+    /// The key of a delivery that does not say which event it is.
+    body_key: Option<String>,
+}
+
+impl WebhookEvent {
+    /// A key that is the same for every delivery of one event and differs
+    /// between events, to drop redeliveries.
+    ///
+    /// `{api}|{verification_id}|{event_type}|{sub_status}|{event_time}`
+    /// when the delivery names its verification, event type and time;
+    /// otherwise `{api}|sha256:{digest of the raw body}`, since a
+    /// redelivery repeats the body byte for byte. Two different deliveries
+    /// never share a key.
+    pub fn delivery_key(&self) -> String {
+        let api = self.verification.api;
+        if let Some(key) = &self.body_key {
+            return format!("{api}|{key}");
+        }
+        format!(
+            "{api}|{}|{}|{}|{}",
+            self.verification.verification_id,
+            self.event_type,
+            self.verification.sub_status,
+            self.event_time.as_ref().map_or("", |t| t.as_str())
+        )
+    }
+
+    /// Reads a body as a delivery of `api`, without checking its signature.
+    /// Use it only on bytes that were verified (see
+    /// [`Verifier`](super::Verifier)).
+    pub fn parse(api: Api, body: &[u8]) -> Result<Self, WebhookError> {
+        Self::parse_as(Some(api), body)
+    }
+
+    /// Reads a body; with no family given, the payload's own fields name it
+    /// (PPI's `cf_verification_id`, the Verification Suite's `reference_id`
+    /// or `user_reference_id`), and PPI, whose documented scheme the
+    /// signed headers are, is assumed when they do not.
+    pub(super) fn parse_as(api: Option<Api>, body: &[u8]) -> Result<Self, WebhookError> {
+        let raw: Value = serde_json::from_slice(body)
+            .map_err(|e| WebhookError::UnparseableBody(describe(&e)))?;
+        let Value::Object(object) = &raw else {
+            return Err(WebhookError::UnparseableBody("not a JSON object".into()));
+        };
+        let data = data_of(object)?;
+        let api = api.or_else(|| api_named_by(data)).unwrap_or(Api::Ppi);
+        let verification = Verification::from_json(api, data.clone());
+        let field = |key: &str| object.get(key).and_then(text);
+        let event_type = field("event_type")
+            .or_else(|| field("type"))
+            .unwrap_or_default();
+        let event_time = field("event_time").map(LenientTime::parse);
+        let identified = !verification.verification_id.is_empty()
+            && !event_type.is_empty()
+            && event_time.is_some();
+        Ok(WebhookEvent {
+            event_type: event_type.as_str().into(),
+            event_time,
+            version: field("version"),
+            attempt: None,
+            verification,
+            body_key: (!identified).then(|| body_digest(body)),
+            raw,
+        })
+    }
+}
+
+/// The verification's fields: under `data`, or at the top level of a
+/// payload without it.
+fn data_of(object: &Map<String, Value>) -> Result<&Map<String, Value>, WebhookError> {
+    match object.get("data") {
+        Some(Value::Object(data)) => Ok(data),
+        Some(_) => Err(WebhookError::UnparseableBody(
+            "`data` is not an object".into(),
+        )),
+        None => Ok(object),
+    }
+}
+
+/// The family a payload's own fields name.
+fn api_named_by(data: &Map<String, Value>) -> Option<Api> {
+    if data.contains_key("cf_verification_id") {
+        Some(Api::Ppi)
+    } else if data.contains_key("reference_id") || data.contains_key("user_reference_id") {
+        Some(Api::VerificationSuite)
+    } else {
+        None
+    }
+}
+
+/// `sha256:` and the hex digest of the body.
+pub(super) fn body_digest(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let mut key = String::with_capacity(7 + 64);
+    key.push_str("sha256:");
+    for byte in digest {
+        key.push_str(&format!("{byte:02x}"));
+    }
+    key
+}
+
+/// A JSON error without the text it quotes: a webhook body carries
+/// personal data.
+pub(super) fn describe(e: &serde_json::Error) -> String {
+    let what = match e.classify() {
+        serde_json::error::Category::Eof => "the JSON ends too early",
+        serde_json::error::Category::Data => "a value of an unexpected type",
+        _ => "not JSON",
+    };
+    format!("{what} (line {}, column {})", e.line(), e.column())
+}
