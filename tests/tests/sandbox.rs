@@ -6,6 +6,7 @@ use cashfree_vkyc::webhook::{Scheme, Verifier, WebhookError, WebhookEvent};
 use cashfree_vkyc::{
     Client, Outcome, PpiInitiateRequest, RetryPolicy, SubStatus, VerificationSuiteInitiateRequest,
 };
+use cashfree_vkyc_sandbox::WebhookSigning;
 use cashfree_vkyc_sandbox::{Operation, Sandbox, SandboxConfig, Scenario};
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -749,7 +750,12 @@ async fn the_axum_extractor_accepts_the_sandboxs_deliveries_and_refuses_forgerie
     // Neither signed headers nor a signed body: refused as unsigned.
     let junk = http.post(&url).body("not json").send().await.unwrap();
     assert_eq!(junk.status(), 401);
-    assert!(junk.text().await.unwrap().contains("no x-webhook-signature"));
+    assert!(
+        junk.text()
+            .await
+            .unwrap()
+            .contains("no x-webhook-signature")
+    );
     let huge = http
         .post(&url)
         .body(vec![b' '; 300 * 1024])
@@ -758,4 +764,60 @@ async fn the_axum_extractor_accepts_the_sandboxs_deliveries_and_refuses_forgerie
         .unwrap();
     assert_eq!(huge.status(), 413);
     assert_eq!(seen.lock().unwrap().len(), 2, "nothing forged got through");
+}
+
+/// On request, the sandbox signs Verification Suite deliveries the older
+/// way, in the body; the same receiver verifies them.
+#[tokio::test]
+async fn verification_suite_deliveries_signed_in_the_body_on_request() {
+    let receiver = Canned::start([]).await;
+    receiver.otherwise(Reply::ok("{}"));
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .credentials("id", "whsec")
+            .webhook_url(&receiver.base_url)
+            .verification_suite_signing(WebhookSigning::Body),
+    )
+    .await
+    .unwrap();
+    let client = Client::builder("id", "whsec")
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap();
+    client
+        .verification_suite()
+        .initiate(&VerificationSuiteInitiateRequest::for_user_id(
+            "body-vs", "u",
+        ))
+        .await
+        .unwrap();
+    client
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("u", "body-ppi"))
+        .await
+        .unwrap();
+    for _ in 0..500 {
+        if sandbox.stats().webhooks_delivered >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let verifier = Verifier::new("whsec");
+    let mut schemes: Vec<(String, Scheme)> = receiver
+        .received()
+        .iter()
+        .map(|d| {
+            let delivery = verifier.verify(&d.headers, &d.body[..]).unwrap();
+            let event = delivery.parse().unwrap();
+            (event.verification.verification_id, delivery.scheme())
+        })
+        .collect();
+    schemes.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        schemes,
+        [
+            ("body-ppi".to_string(), Scheme::Headers),
+            ("body-vs".to_string(), Scheme::Body)
+        ]
+    );
 }

@@ -763,3 +763,99 @@ mod errors {
         );
     }
 }
+
+/// `--public-key` signs Verification Suite calls with a fresh 2FA
+/// signature; checked by decrypting it with the `openssl` command and the
+/// test key pair, not with the code that made it.
+#[tokio::test]
+async fn public_key_signs_verification_suite_requests() {
+    use base64::Engine;
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"verification_id":"v1","reference_id":7,"status":"RECEIVED","sub_status":"LINK_GENERATED"}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
+    let public = format!("{fixtures}/2fa-test-public.pem");
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let base = server.uri();
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--public-key",
+        &public,
+        "status",
+        "--api",
+        "verification-suite",
+        "--verification-id",
+        "v1",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let requests = server.received_requests().await.unwrap();
+    let signature = requests[0]
+        .headers
+        .get("x-cf-signature")
+        .expect("the request is signed")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let sealed = dir.path().join("sealed.bin");
+    std::fs::write(
+        &sealed,
+        base64::engine::general_purpose::STANDARD
+            .decode(&signature)
+            .unwrap(),
+    )
+    .unwrap();
+    let opened = std::process::Command::new("openssl")
+        .args(["pkeyutl", "-decrypt", "-inkey"])
+        .arg(format!("{fixtures}/2fa-test-private.pem"))
+        .args([
+            "-pkeyopt",
+            "rsa_padding_mode:oaep",
+            "-pkeyopt",
+            "rsa_oaep_md:sha1",
+            "-pkeyopt",
+            "rsa_mgf1_md:sha1",
+            "-in",
+        ])
+        .arg(&sealed)
+        .output()
+        .expect("openssl runs");
+    assert!(opened.status.success(), "{}", text(&opened.stderr));
+    let message = text(&opened.stdout);
+    let (client_id, seconds) = message.split_once('.').unwrap();
+    assert_eq!(client_id, "cli_id");
+    let seconds: u64 = seconds.parse().unwrap();
+    assert!(
+        seconds >= before && seconds <= before + 60,
+        "{seconds} vs {before}"
+    );
+
+    // A key file that does not exist is a usage error, before any request.
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--public-key",
+        "/nonexistent/key.pem",
+        "status",
+        "--api",
+        "verification-suite",
+        "--verification-id",
+        "v1",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read the public key"));
+}

@@ -56,7 +56,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use sha2::Sha256;
@@ -74,6 +74,15 @@ pub const TIMESTAMP_HEADER: &str = "x-webhook-timestamp";
 pub const VERSION_HEADER: &str = "x-webhook-version";
 /// The delivery attempt header.
 pub const ATTEMPT_HEADER: &str = "x-webhook-attempt";
+
+/// The same names, parsed once.
+mod names {
+    use http::HeaderName;
+    pub const SIGNATURE: HeaderName = HeaderName::from_static(super::SIGNATURE_HEADER);
+    pub const TIMESTAMP: HeaderName = HeaderName::from_static(super::TIMESTAMP_HEADER);
+    pub const VERSION: HeaderName = HeaderName::from_static(super::VERSION_HEADER);
+    pub const ATTEMPT: HeaderName = HeaderName::from_static(super::ATTEMPT_HEADER);
+}
 
 /// How far a signed timestamp may be from now, either way, by default.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
@@ -340,8 +349,8 @@ impl Verifier {
         body: B,
     ) -> Result<Delivery<B>, WebhookError> {
         // A header that is present but not text is still present.
-        let get = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or(""));
-        let (signature, timestamp) = (get(SIGNATURE_HEADER), get(TIMESTAMP_HEADER));
+        let get = |name: &HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or(""));
+        let (signature, timestamp) = (get(&names::SIGNATURE), get(&names::TIMESTAMP));
         let mut delivery = if signature.is_some() || timestamp.is_some() {
             self.verify_signed_headers(signature, timestamp, body)?
         } else {
@@ -355,8 +364,8 @@ impl Verifier {
                 other => other?,
             }
         };
-        delivery.attempt = get(ATTEMPT_HEADER).and_then(|a| a.trim().parse().ok());
-        delivery.version = headers.get(VERSION_HEADER).cloned();
+        delivery.attempt = get(&names::ATTEMPT).and_then(|a| a.trim().parse().ok());
+        delivery.version = headers.get(&names::VERSION).cloned();
         Ok(delivery)
     }
 
