@@ -143,7 +143,7 @@ pub fn failure(json: bool, credentials_from: Option<&str>, failure: &Failure) {
             }
             _ => json!({"kind": "other"}),
         };
-        detail["message_text"] = json!(failure.message);
+        detail["summary"] = json!(failure.message);
         detail["request_id"] = json!(error.and_then(Error::request_id));
         if let Some(from) = credentials_hint {
             detail["credentials_from"] = json!(from);
