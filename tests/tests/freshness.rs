@@ -20,6 +20,7 @@ fn copy_of_workspace() -> std::path::PathBuf {
         "specs",
         "crates/cashfree-vkyc-raw/src/generated",
         "crates/cashfree-vkyc/src/status",
+        "crates/cashfree-vkyc-sandbox/spec",
     ] {
         copy_dir(&root.join(sub), &dir.join(sub));
     }

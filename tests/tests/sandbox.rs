@@ -351,11 +351,11 @@ async fn every_scenario_reaches_its_outcome() {
             .await
             .unwrap();
         for id in [&ppi_id, &vs_id] {
-            assert!(sandbox.set_scenario(id, scenario));
+            sandbox.set_scenario(id, scenario).unwrap();
             let mut steps = 0;
-            while let Some(sub_status) = sandbox.advance(id) {
+            while let Ok(sub_status) = sandbox.advance(id) {
                 steps += 1;
-                if sub_status.is_final() || steps > 50 {
+                if cashfree_vkyc_sandbox::is_final(sub_status) || steps > 50 {
                     break;
                 }
             }
@@ -381,7 +381,7 @@ async fn every_scenario_reaches_its_outcome() {
             );
         }
         // A final verification stays final.
-        assert_eq!(sandbox.advance(&ppi_id), Some(last.clone()));
+        assert_eq!(sandbox.advance(&ppi_id), Ok(last.as_str()));
     }
 }
 
@@ -434,7 +434,7 @@ async fn control_endpoints_over_http() {
     )
     .await;
     assert_eq!(status, 404);
-    let (status, _) = raw(
+    let (status, installed) = raw(
         &sandbox,
         "POST",
         "/__sandbox/faults",
@@ -442,7 +442,12 @@ async fn control_endpoints_over_http() {
         Some(json!({"fault": "server_error", "operation": "ppi_status", "count": 2})),
     )
     .await;
-    assert_eq!(status, 204);
+    assert_eq!(status, 201);
+    assert_eq!(
+        installed,
+        json!({"fault": "server_error", "operation": "ppi_status", "count": 2}),
+        "the answer is the rule as installed"
+    );
     let (status, _) = raw(
         &sandbox,
         "POST",
@@ -487,8 +492,8 @@ async fn webhooks_arrive_signed_and_verify() {
         .await
         .unwrap();
     for id in ["hook-ppi", "hook-vs"] {
-        sandbox.set_scenario(id, Scenario::LinkExpired);
-        sandbox.advance(id);
+        sandbox.set_scenario(id, Scenario::LinkExpired).unwrap();
+        sandbox.advance(id).unwrap();
     }
     // 2 events per verification, each delivered twice, plus one refused attempt.
     for _ in 0..500 {

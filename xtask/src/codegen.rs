@@ -60,6 +60,9 @@ pub fn normalized_spec(root: &Path, family: &str) -> Result<serde_json::Value> {
     Ok(doc)
 }
 
+/// The sandbox's copy of the normalized specs and the status table.
+const SANDBOX_SPEC: &str = "crates/cashfree-vkyc-sandbox/spec";
+
 /// Everything `cargo xtask codegen` writes, computed in memory.
 pub fn outputs(root: &Path) -> Result<Vec<Output>> {
     let mut outputs = Vec::new();
@@ -68,6 +71,12 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>> {
         let spec_path = format!("specs/openapi/{family}.json");
         let mut json = serde_json::to_string_pretty(&doc)?;
         json.push('\n');
+        // The sandbox validates requests against the same document; a
+        // published crate cannot read files outside its package.
+        outputs.push(Output {
+            path: format!("{SANDBOX_SPEC}/{family}.json").into(),
+            contents: json.clone(),
+        });
         outputs.push(Output {
             path: spec_path.clone().into(),
             contents: json,
@@ -79,13 +88,22 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>> {
         });
     }
     outputs.extend(crate::status_codes::outputs(root)?);
+    outputs.push(Output {
+        path: format!("{SANDBOX_SPEC}/status-codes.toml").into(),
+        contents: std::fs::read_to_string(root.join("specs/status-codes.toml"))
+            .context("reading specs/status-codes.toml")?,
+    });
     Ok(outputs)
 }
 
 /// Files in generated folders that the pipeline no longer produces.
 fn orphans(root: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    for dir in ["specs/openapi", "crates/cashfree-vkyc-raw/src/generated"] {
+    for dir in [
+        "specs/openapi",
+        "crates/cashfree-vkyc-raw/src/generated",
+        SANDBOX_SPEC,
+    ] {
         // Only folders that hold nothing but generated files are swept.
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
             continue;

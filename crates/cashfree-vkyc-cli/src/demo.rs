@@ -10,7 +10,7 @@ use cashfree_vkyc::{
     Client, NotificationMode, NotificationType, PpiInitiateRequest,
     VerificationSuiteInitiateRequest,
 };
-use cashfree_vkyc_sandbox::{Sandbox, SandboxConfig, Scenario};
+use cashfree_vkyc_sandbox::{Family, Sandbox, SandboxConfig, Scenario};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -197,25 +197,29 @@ async fn drive(
     scenario: Scenario,
     step: Duration,
 ) -> Result<cashfree_vkyc::Verification, Failure> {
-    let (id, watch) = match target {
+    let (family, id, watch) = match target {
         Target::Ppi(r) => (
+            Family::Ppi,
             r.verification_id.clone(),
             client.ppi().watch(&r.user_id, &r.verification_id),
         ),
         Target::VerificationSuite(r) => (
+            Family::VerificationSuite,
             r.verification_id.clone(),
             client.verification_suite().watch(&r.verification_id),
         ),
     };
-    sandbox.set_scenario(&id, scenario);
+    sandbox
+        .set_scenario((family, &id), scenario)
+        .map_err(|e| failed("sandbox", e))?;
     let driver = {
         let sandbox = sandbox.clone();
         let id = id.clone();
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(step).await;
-                match sandbox.advance(&id) {
-                    Some(s) if !s.is_final() => {}
+                match sandbox.advance((family, &id)) {
+                    Ok(s) if !cashfree_vkyc_sandbox::is_final(s) => {}
                     _ => break,
                 }
             }

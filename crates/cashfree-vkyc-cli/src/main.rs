@@ -95,14 +95,6 @@ impl From<ApiFamily> for cashfree_vkyc::Api {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Signing {
-    /// x-webhook-signature over x-webhook-timestamp and the raw body
-    Headers,
-    /// a `signature` field over the values of `data`
-    Body,
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Start a Video KYC and print the link.
@@ -122,25 +114,9 @@ enum Command {
     },
     /// Check a webhook delivery's signature: exit 0 if valid, 1 if not.
     VerifyWebhook(webhook_cmd::VerifyArgs),
-    /// Run the local sandbox in the foreground.
-    Sandbox {
-        /// Port to listen on (0 picks a free one).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// Deliver webhooks to this URL.
-        #[arg(long)]
-        webhook_url: Option<String>,
-        /// Advance every verification one step at this interval.
-        #[arg(long)]
-        auto_advance_ms: Option<u64>,
-        /// Deliver every webhook twice, as Cashfree sometimes does.
-        #[arg(long)]
-        duplicate_webhooks: bool,
-        /// How Verification Suite webhooks are signed: in the headers, as
-        /// Cashfree's current pages say, or in the body, as older ones did.
-        #[arg(long, value_enum, default_value_t = Signing::Headers)]
-        verification_suite_signing: Signing,
-    },
+    /// Run the local sandbox in the foreground (--client-id/--client-secret,
+    /// when given, are the only credentials it accepts).
+    Sandbox(cashfree_vkyc_sandbox::SandboxArgs),
     /// Start an in-process sandbox and run both API families through their lifecycle.
     Demo {
         /// Pause between lifecycle steps, in milliseconds.
@@ -286,30 +262,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             output::outcome(g.json, &last);
         }
         Command::VerifyWebhook(args) => return Ok(webhook_cmd::run(g.json, &args)),
-        Command::Sandbox {
-            port,
-            webhook_url,
-            auto_advance_ms,
-            duplicate_webhooks,
-            verification_suite_signing,
-        } => {
-            let signing = match verification_suite_signing {
-                Signing::Headers => cashfree_vkyc_sandbox::WebhookSigning::Headers,
-                Signing::Body => cashfree_vkyc_sandbox::WebhookSigning::Body,
-            };
-            let mut config = cashfree_vkyc_sandbox::SandboxConfig::default()
-                .port(port)
-                .duplicate_webhooks(duplicate_webhooks)
-                .verification_suite_signing(signing);
-            if let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) {
-                config = config.credentials(id, secret);
-            }
-            if let Some(url) = webhook_url {
-                config = config.webhook_url(url);
-            }
-            if let Some(ms) = auto_advance_ms {
-                config = config.auto_advance(Duration::from_millis(ms));
-            }
+        Command::Sandbox(args) => {
+            let credentials = g.client_id.clone().zip(g.client_secret.clone());
+            let config = args.config(credentials);
             let sandbox = cashfree_vkyc_sandbox::Sandbox::start_with(config)
                 .await
                 .map_err(|e| Failure {

@@ -88,9 +88,9 @@ async fn initiate_and_status_as_json_keep_cashfrees_fields() {
     assert_eq!(created["notification_modes"], json!(["SMS"]));
     assert_eq!(created["security_questions"][0]["answer"], "Rex");
 
-    sandbox.set_scenario("cli-1", Scenario::Approved);
+    sandbox.set_scenario("cli-1", Scenario::Approved).unwrap();
     for _ in 0..10 {
-        sandbox.advance("cli-1"); // to AUDITOR_APPROVED, reported with the sandbox's stand-in status
+        sandbox.advance("cli-1").unwrap(); // to AUDITOR_APPROVED, reported with the sandbox's stand-in status
     }
     let out = cli(&[
         "--base-url",
@@ -390,7 +390,7 @@ async fn watch_prints_each_change_and_the_outcome() {
     ])
     .await;
     assert!(out.status.success());
-    sandbox.set_scenario("w1", Scenario::LinkExpired);
+    sandbox.set_scenario("w1", Scenario::LinkExpired).unwrap();
     let out = cli(&[
         "--base-url",
         &base,

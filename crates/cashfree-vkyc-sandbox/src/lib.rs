@@ -6,40 +6,69 @@
 //! verification ([`Scenario`]), delivers signed webhooks, and fails on
 //! demand ([`Fault`]). No account and no network are needed.
 //!
+//! It is a second, independent reading of Cashfree's documents, so that a
+//! client tested against it is checked against the documents and not
+//! against itself: requests are validated against the normalized OpenAPI
+//! specs with a JSON Schema validator, the few rules no schema can carry
+//! are stated here with the page they come from, and webhooks are signed
+//! from the published algorithms. It shares nothing with the SDK but the
+//! status table, as data.
+//!
 //! ```
-//! use cashfree_vkyc::{Client, Environment, PpiInitiateRequest};
-//! use cashfree_vkyc_sandbox::{Sandbox, Scenario};
+//! use cashfree_vkyc_sandbox::{Family, Sandbox, Scenario};
+//! use serde_json::{Value, json};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let sandbox = Sandbox::start().await?;
-//! let client = Client::new("id", "secret", Environment::Custom(sandbox.base_url().into()))?;
+//! // Any client works; the scenario can be chosen before the verification exists.
+//! sandbox.plan(Family::Ppi, "vkyc_1", Scenario::LinkExpired);
+//! let created: Value = reqwest::Client::new()
+//!     .post(format!("{}/ppi/kyc/vkyc", sandbox.base_url()))
+//!     .header("x-client-id", "id")
+//!     .header("x-client-secret", "secret")
+//!     .header("x-api-version", "2025-11-01")
+//!     .json(&json!({"user_id": "USER1", "verification_id": "vkyc_1"}))
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! assert_eq!(created["sub_status"], "LINK_GENERATED");
 //!
-//! let v = client.ppi().initiate(&PpiInitiateRequest::new("USER1", "vkyc_1")).await?;
-//! assert_eq!(v.sub_status.as_str(), "LINK_GENERATED");
-//!
-//! sandbox.set_scenario("vkyc_1", Scenario::LinkExpired);
-//! sandbox.advance("vkyc_1");
-//! let v = client.ppi().status("USER1", "vkyc_1").await?;
-//! assert_eq!(v.sub_status.as_str(), "VKYC_EXPIRED");
-//! assert!(v.is_final());
+//! assert_eq!(sandbox.run_to_end((Family::Ppi, "vkyc_1"))?, "VKYC_EXPIRED");
 //! # Ok(()) }
 //! ```
 //!
-//! Control endpoints live under `/__sandbox/`, a path Cashfree never uses:
+//! Control endpoints live under `/__sandbox/`, a path Cashfree never uses.
+//! `{family}` is `ppi` or `verification_suite`; the forms without it work
+//! when only one family has the id, and answer 409 when both do.
 //!
 //! | request | effect |
 //! |---|---|
-//! | `POST /__sandbox/verifications/{id}/scenario` `{"scenario": "agent_rejected"}` | choose the path |
-//! | `POST /__sandbox/verifications/{id}/advance` | move one step |
-//! | `POST /__sandbox/faults` `{"fault": "rate_limited", "retry_after_ms": 100, "operation": "ppi_status", "count": 1}` | queue faults |
-//! | `GET /__sandbox/stats` | request and verification counts |
+//! | `POST /__sandbox/{family}/verifications/{id}/scenario` `{"scenario": "agent_rejected"}` | choose the path (of a verification not created yet, too) |
+//! | `POST /__sandbox/{family}/verifications/{id}/advance` | move one step |
+//! | `POST /__sandbox/{family}/verifications/{id}/run-to-end` | move until final |
+//! | `POST /__sandbox/verifications/{id}/...` | the same, by id alone |
+//! | `POST /__sandbox/faults` `{"fault": "rate_limited", "retry_after_ms": 100, "operation": "ppi_status", "count": 1}` | queue faults; answers with the rule installed |
+//! | `GET /__sandbox/stats` | request, verification and webhook counts, and the last delivery error |
 //!
 //! An initiate request may also carry `x-sandbox-scenario: NAME`.
 
+mod api;
+mod args;
+mod config;
+mod control;
 mod lifecycle;
+mod model;
 mod server;
+mod spec;
+mod state;
+mod table;
 mod webhooks;
 
-pub use lifecycle::{Scenario, event_for, status_for};
-pub use server::{Fault, Operation, Sandbox, SandboxConfig, Stats, WebhookSigning};
+pub use args::SandboxArgs;
+pub use config::{SandboxConfig, WebhookSigning};
+pub use lifecycle::{Scenario, event_for};
+pub use model::{ControlError, Family, Fault, Key, Operation, Stats};
+pub use server::{Sandbox, SandboxHandle};
+pub use table::{is_final, status_for};

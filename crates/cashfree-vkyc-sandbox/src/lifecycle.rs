@@ -1,12 +1,14 @@
 //! The paths a verification can take, one step at a time.
 
-use cashfree_vkyc::{Phase, SubStatus};
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 /// The path a verification takes through its lifecycle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default, clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Scenario {
     /// Checks pass, the call happens, agent and auditor approve.
@@ -53,73 +55,74 @@ impl Scenario {
 
     /// The sub-statuses, from `LINK_GENERATED` to the last. Each path is
     /// built once; the server reads it on every response.
-    pub fn steps(self) -> &'static [SubStatus] {
-        static PATHS: LazyLock<Vec<Vec<SubStatus>>> =
+    pub fn steps(self) -> &'static [&'static str] {
+        static PATHS: LazyLock<Vec<Vec<&'static str>>> =
             LazyLock::new(|| Scenario::ALL.iter().map(|s| s.build_steps()).collect());
         let index = Scenario::ALL.iter().position(|s| *s == self).unwrap_or(0);
         &PATHS[index]
     }
 
-    fn build_steps(self) -> Vec<SubStatus> {
-        use SubStatus::*;
-        let checks = [
-            LinkGenerated,
-            AadhaarVerificationSuccess,
-            UserIpVerificationSuccessful,
-            UserLocationVerificationSuccess,
-            UserDeviceCheckSuccess,
+    fn build_steps(self) -> Vec<&'static str> {
+        const CHECKS: [&str; 5] = [
+            "LINK_GENERATED",
+            "AADHAAR_VERIFICATION_SUCCESS",
+            "USER_IP_VERIFICATION_SUCCESSFUL",
+            "USER_LOCATION_VERIFICATION_SUCCESS",
+            "USER_DEVICE_CHECK_SUCCESS",
         ];
-        let call = [
-            UserQueued,
-            AgentAssignedToUser,
-            UserAcceptedMeeting,
-            AgentEndedCall,
+        const CALL: [&str; 4] = [
+            "USER_QUEUED",
+            "AGENT_ASSIGNED_TO_USER",
+            "USER_ACCEPTED_MEETING",
+            "AGENT_ENDED_CALL",
         ];
-        let mut steps: Vec<SubStatus> = Vec::new();
+        let mut steps: Vec<&'static str> = Vec::new();
         match self {
             Scenario::Approved => {
-                steps.extend(checks);
-                steps.extend(call);
-                steps.extend([AgentApproved, AuditorApproved]);
+                steps.extend(CHECKS);
+                steps.extend(CALL);
+                steps.extend(["AGENT_APPROVED", "AUDITOR_APPROVED"]);
             }
             Scenario::AuditorRejected => {
-                steps.extend(checks);
-                steps.extend(call);
-                steps.extend([AgentApproved, AuditorRejected]);
+                steps.extend(CHECKS);
+                steps.extend(CALL);
+                steps.extend(["AGENT_APPROVED", "AUDITOR_REJECTED"]);
             }
             Scenario::AgentRejected => {
-                steps.extend(checks);
-                steps.extend(call);
-                steps.extend([AgentRejected, AuditorRejected]);
+                steps.extend(CHECKS);
+                steps.extend(CALL);
+                steps.extend(["AGENT_REJECTED", "AUDITOR_REJECTED"]);
             }
             Scenario::UserDroppedOff => {
-                steps.extend(checks);
+                steps.extend(CHECKS);
                 steps.extend([
-                    UserQueued,
-                    AgentAssignedToUser,
-                    UserAcceptedMeeting,
-                    UserDroppedOff,
-                    VkycExpired,
+                    "USER_QUEUED",
+                    "AGENT_ASSIGNED_TO_USER",
+                    "USER_ACCEPTED_MEETING",
+                    "USER_DROPPED_OFF",
+                    "VKYC_EXPIRED",
                 ]);
             }
-            Scenario::LinkExpired => steps.extend([LinkGenerated, VkycExpired]),
+            Scenario::LinkExpired => steps.extend(["LINK_GENERATED", "VKYC_EXPIRED"]),
             Scenario::ProxyDetected => {
                 steps.extend([
-                    LinkGenerated,
-                    AadhaarVerificationSuccess,
-                    UserProxyDetected,
-                    VkycExpired,
+                    "LINK_GENERATED",
+                    "AADHAAR_VERIFICATION_SUCCESS",
+                    "USER_PROXY_DETECTED",
+                    "VKYC_EXPIRED",
                 ]);
             }
             Scenario::Scheduled => {
-                steps.extend(checks);
+                steps.extend(CHECKS);
                 steps.extend([
-                    UserMeetingScheduled,
-                    ScheduledUserQueued,
-                    AgentAssignedToUser,
-                    UserAcceptedMeeting,
+                    "USER_MEETING_SCHEDULED",
+                    "SCHEDULED_USER_QUEUED",
+                    "AGENT_ASSIGNED_TO_USER",
+                    "USER_ACCEPTED_MEETING",
+                    "AGENT_ENDED_CALL",
+                    "AGENT_APPROVED",
+                    "AUDITOR_APPROVED",
                 ]);
-                steps.extend([AgentEndedCall, AgentApproved, AuditorApproved]);
             }
         }
         steps
@@ -139,41 +142,24 @@ impl std::str::FromStr for Scenario {
     }
 }
 
-/// The `status` the sandbox reports with a sub-status: Cashfree's where it
-/// is published, otherwise the phase's name in upper case (the names after
-/// `PRE_VIDEO_CALL` are not published, so clients must not depend on them).
-pub fn status_for(sub_status: &SubStatus) -> String {
-    if let Some(status) = sub_status.expected_status() {
-        return status.to_string();
-    }
-    match sub_status.phase() {
-        Phase::VideoCall => "VIDEO_CALL".into(),
-        Phase::Technical => "TECHNICAL_ERROR".into(),
-        Phase::AgentReview => "AGENT_REVIEW".into(),
-        Phase::AuditorReview => "AUDITOR_REVIEW".into(),
-        phase => phase.as_str().to_ascii_uppercase(),
-    }
-}
-
 /// The webhook event a change to `sub_status` sends, if any.
-pub fn event_for(sub_status: &SubStatus) -> Option<&'static str> {
-    use SubStatus::*;
+pub fn event_for(sub_status: &str) -> Option<&'static str> {
     Some(match sub_status {
-        LinkGenerated => "VKYC_USER_LINK_GENERATED",
-        VkycExpired => "VKYC_USER_LINK_EXPIRED",
-        AadhaarVerificationSuccess => "VKYC_USER_AADHAAR_VERIFIED",
-        UserMeetingScheduled => "VKYC_USER_CALL_SCHEDULED",
-        AadhaarVerificationFailed
-        | UserProxyDetected
-        | UserLocationOutsideIndia
-        | UserAudioCheckFailed
-        | UserVideoCheckFailed
-        | UserLocationPermissionDisabled => "VKYC_USER_PRECHECK_FAILED",
-        UserQueued | ScheduledUserQueued => "VKYC_USER_CALL_QUEUED",
-        UserAcceptedMeeting => "VKYC_USER_CALL_STARTED",
-        UserDroppedOff => "VKYC_USER_DROPOFF_FROM_CALL",
-        AgentEndedCall | UserEndedCall => "VKYC_USER_CALL_COMPLETED",
-        AuditorApproved | AuditorRejected => "VKYC_AUDITOR_REVIEW_COMPLETED",
+        "LINK_GENERATED" => "VKYC_USER_LINK_GENERATED",
+        "VKYC_EXPIRED" => "VKYC_USER_LINK_EXPIRED",
+        "AADHAAR_VERIFICATION_SUCCESS" => "VKYC_USER_AADHAAR_VERIFIED",
+        "USER_MEETING_SCHEDULED" => "VKYC_USER_CALL_SCHEDULED",
+        "AADHAAR_VERIFICATION_FAILED"
+        | "USER_PROXY_DETECTED"
+        | "USER_LOCATION_OUTSIDE_INDIA"
+        | "USER_AUDIO_CHECK_FAILED"
+        | "USER_VIDEO_CHECK_FAILED"
+        | "USER_LOCATION_PERMISSION_DISABLED" => "VKYC_USER_PRECHECK_FAILED",
+        "USER_QUEUED" | "SCHEDULED_USER_QUEUED" => "VKYC_USER_CALL_QUEUED",
+        "USER_ACCEPTED_MEETING" => "VKYC_USER_CALL_STARTED",
+        "USER_DROPPED_OFF" => "VKYC_USER_DROPOFF_FROM_CALL",
+        "AGENT_ENDED_CALL" | "USER_ENDED_CALL" => "VKYC_USER_CALL_COMPLETED",
+        "AUDITOR_APPROVED" | "AUDITOR_REJECTED" => "VKYC_AUDITOR_REVIEW_COMPLETED",
         _ => return None,
     })
 }
@@ -181,19 +167,23 @@ pub fn event_for(sub_status: &SubStatus) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::is_final;
 
     #[test]
     fn every_scenario_starts_with_the_link_and_ends_final() {
         for scenario in Scenario::ALL {
             let steps = scenario.steps();
-            assert_eq!(steps[0], SubStatus::LinkGenerated, "{scenario:?}");
+            assert_eq!(steps[0], "LINK_GENERATED", "{scenario:?}");
             let last = steps.last().unwrap();
-            assert!(last.is_final(), "{scenario:?} ends on {last}");
+            assert!(is_final(last), "{scenario:?} ends on {last}");
             assert!(
-                steps[..steps.len() - 1].iter().all(|s| !s.is_final()),
+                steps[..steps.len() - 1].iter().all(|s| !is_final(s)),
                 "{scenario:?}"
             );
-            assert!(steps.iter().all(SubStatus::is_known));
+            assert!(
+                steps.iter().all(|s| crate::table::row(s).is_some()),
+                "every step is in the status table"
+            );
             assert_eq!(scenario.as_str().parse::<Scenario>(), Ok(scenario));
         }
     }

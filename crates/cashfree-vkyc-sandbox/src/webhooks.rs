@@ -6,16 +6,15 @@
 //! not with the SDK's code, so that a receiver built on the SDK is checked
 //! against an independent reading of the documents.
 
-use crate::lifecycle::event_for;
-use crate::server::{AppState, WebhookSigning};
+use crate::config::WebhookSigning;
+use crate::model::Family;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use cashfree_vkyc::{Api, SubStatus};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How many times a delivery is tried before it is given up.
@@ -51,77 +50,133 @@ fn body_signature(secret: &str, data: &Value) -> String {
     hmac_base64(secret, &[message.as_bytes()])
 }
 
-/// Sends the webhook for a change, in the background, if one is configured
-/// and the change has an event type.
-pub(crate) fn deliver(state: Arc<AppState>, api: Api, sub_status: &SubStatus, data: Value) {
-    let (Some(url), Some(event)) = (state.config.webhook_url.clone(), event_for(sub_status)) else {
-        return;
-    };
-    let copies = if state.config.duplicate_webhooks {
-        2
-    } else {
-        1
-    };
-    let signed_body = api == Api::VerificationSuite
-        && state.config.verification_suite_signing == WebhookSigning::Body;
-    tokio::spawn(async move {
-        let event_time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        let body = match api {
-            Api::Ppi => json!({"event_type": event, "event_time": event_time, "data": data}),
-            _ if signed_body => {
-                let signature = body_signature(state.config.secret(), &data);
-                json!({"signature": signature, "event_type": event, "event_time": event_time, "version": "v1", "data": data})
-            }
-            _ => {
-                json!({"event_type": event, "event_time": event_time, "version": "v1", "data": data})
-            }
-        };
-        let body = serde_json::to_vec(&body).unwrap_or_default();
-        for _ in 0..copies {
-            send(&state, &url, api, !signed_body, &body).await;
-        }
-    });
+/// Sends webhooks to one receiver and counts what happened.
+pub(crate) struct WebhookSender {
+    http: reqwest::Client,
+    url: Option<String>,
+    signing: WebhookSigning,
+    duplicate: bool,
+    delivered: AtomicU64,
+    attempts: AtomicU64,
+    last_error: Mutex<Option<String>>,
 }
 
-async fn send(state: &AppState, url: &str, api: Api, signed_headers: bool, body: &[u8]) {
-    let mut wait = Duration::from_millis(50);
-    for attempt in 1..=MAX_ATTEMPTS {
-        state.webhook_attempts.fetch_add(1, Ordering::Relaxed);
-        let mut request = state
-            .http
-            .post(url)
-            .header("content-type", "application/json")
-            .header("x-webhook-attempt", attempt.to_string())
-            .body(body.to_vec());
-        if signed_headers {
-            let timestamp = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis())
-                .to_string();
-            let signature = hmac_base64(state.config.secret(), &[timestamp.as_bytes(), body]);
-            request = request
-                .header("x-webhook-signature", signature)
-                .header("x-webhook-timestamp", timestamp);
-            if api == Api::Ppi {
-                request = request.header("x-webhook-version", "2025-01-01");
-            }
+impl WebhookSender {
+    pub fn new(
+        http: reqwest::Client,
+        url: Option<String>,
+        signing: WebhookSigning,
+        duplicate: bool,
+    ) -> Self {
+        WebhookSender {
+            http,
+            url,
+            signing,
+            duplicate,
+            delivered: AtomicU64::new(0),
+            attempts: AtomicU64::new(0),
+            last_error: Mutex::new(None),
         }
-        match request.send().await {
-            Ok(response) if response.status().is_success() => {
-                state.webhooks_delivered.fetch_add(1, Ordering::Relaxed);
-                return;
-            }
-            Ok(response) => tracing::debug!(
-                attempt,
-                status = response.status().as_u16(),
-                "webhook refused"
-            ),
-            Err(e) => tracing::debug!(attempt, error = %e, "webhook failed"),
-        }
-        tokio::time::sleep(wait).await;
-        wait *= 2;
     }
-    tracing::warn!(url, "webhook given up after {MAX_ATTEMPTS} attempts");
+
+    /// Deliveries acknowledged, attempts made, and the last failure.
+    pub fn counts(&self) -> (u64, u64, Option<String>) {
+        (
+            self.delivered.load(Ordering::Relaxed),
+            self.attempts.load(Ordering::Relaxed),
+            self.last_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+        )
+    }
+
+    /// Sends `event` about `data` in the background, signed with `secret`,
+    /// if a receiver is configured.
+    pub fn deliver(
+        self: &Arc<Self>,
+        family: Family,
+        event: &'static str,
+        data: Value,
+        secret: String,
+    ) {
+        let Some(url) = self.url.clone() else {
+            return;
+        };
+        let signed_body =
+            family == Family::VerificationSuite && self.signing == WebhookSigning::Body;
+        let sender = self.clone();
+        tokio::spawn(async move {
+            let event_time =
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let body = match family {
+                Family::Ppi => json!({"event_type": event, "event_time": event_time, "data": data}),
+                _ if signed_body => {
+                    let signature = body_signature(&secret, &data);
+                    json!({"signature": signature, "event_type": event, "event_time": event_time, "version": "v1", "data": data})
+                }
+                _ => {
+                    json!({"event_type": event, "event_time": event_time, "version": "v1", "data": data})
+                }
+            };
+            let body = serde_json::to_vec(&body).unwrap_or_default();
+            let copies = if sender.duplicate { 2 } else { 1 };
+            for _ in 0..copies {
+                sender
+                    .send(&url, family, !signed_body, &secret, &body)
+                    .await;
+            }
+        });
+    }
+
+    async fn send(
+        &self,
+        url: &str,
+        family: Family,
+        signed_headers: bool,
+        secret: &str,
+        body: &[u8],
+    ) {
+        let mut wait = Duration::from_millis(50);
+        for attempt in 1..=MAX_ATTEMPTS {
+            self.attempts.fetch_add(1, Ordering::Relaxed);
+            let mut request = self
+                .http
+                .post(url)
+                .header("content-type", "application/json")
+                .header("x-webhook-attempt", attempt.to_string())
+                .body(body.to_vec());
+            if signed_headers {
+                let timestamp = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis())
+                    .to_string();
+                let signature = hmac_base64(secret, &[timestamp.as_bytes(), body]);
+                request = request
+                    .header("x-webhook-signature", signature)
+                    .header("x-webhook-timestamp", timestamp);
+                if family == Family::Ppi {
+                    request = request.header("x-webhook-version", "2025-01-01");
+                }
+            }
+            let failure = match request.send().await {
+                Ok(response) if response.status().is_success() => {
+                    self.delivered.fetch_add(1, Ordering::Relaxed);
+                    return;
+                }
+                Ok(response) => format!("the receiver answered {}", response.status()),
+                Err(e) => format!("could not reach the receiver: {e}"),
+            };
+            tracing::warn!(attempt, url, "webhook delivery failed: {failure}");
+            *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some(format!("attempt {attempt} to {url}: {failure}"));
+            if attempt < MAX_ATTEMPTS {
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+        }
+        tracing::warn!(url, "webhook given up after {MAX_ATTEMPTS} attempts");
+    }
 }
 
 #[cfg(test)]

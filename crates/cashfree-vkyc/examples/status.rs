@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ppi()
         .initiate(&PpiInitiateRequest::new("USER827364", "example-status"))
         .await?;
-    sandbox.advance("example-status");
+    sandbox.advance("example-status").unwrap();
 
     let v = client.ppi().status("USER827364", "example-status").await?;
     println!("{} / {}", v.status, v.sub_status);

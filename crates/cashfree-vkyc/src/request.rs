@@ -402,7 +402,11 @@ impl VerificationSuiteInitiateRequest {
             })
             .collect();
         Ok(vs_raw::VkycLinkRequestSchema {
-            verification_id: self.verification_id.clone(),
+            verification_id: self.verification_id.parse().map_err(
+                |e: vs_raw::error::ConversionError| {
+                    ValidationError::new("verification_id", e.to_string())
+                },
+            )?,
             user_id,
             user_reference_id,
             notification_types: self

@@ -302,11 +302,75 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_template: ::std::option::Option<::std::string::String>,
         ///It is the unique ID you create to identify the verification request. The maximum character limit is 50. Only alphaumeric, period (.), hyphen (-), and underscore ( _ ) are allowed.
-        pub verification_id: ::std::string::String,
+        pub verification_id: VkycLinkRequestSchemaVerificationId,
     }
     impl VkycLinkRequestSchema {
         pub fn builder() -> builder::VkycLinkRequestSchema {
             Default::default()
+        }
+    }
+    ///It is the unique ID you create to identify the verification request. The maximum character limit is 50. Only alphaumeric, period (.), hyphen (-), and underscore ( _ ) are allowed.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct VkycLinkRequestSchemaVerificationId(::std::string::String);
+    impl ::std::ops::Deref for VkycLinkRequestSchemaVerificationId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<VkycLinkRequestSchemaVerificationId>
+    for ::std::string::String {
+        fn from(value: VkycLinkRequestSchemaVerificationId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for VkycLinkRequestSchemaVerificationId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[A-Za-z0-9._-]+$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[A-Za-z0-9._-]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VkycLinkRequestSchemaVerificationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for VkycLinkRequestSchemaVerificationId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VkycLinkRequestSchemaVerificationId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///`VkycLinkResponseSchema`
@@ -1303,7 +1367,7 @@ pub mod types {
                 ::std::string::String,
             >,
             verification_id: ::std::result::Result<
-                ::std::string::String,
+                super::VkycLinkRequestSchemaVerificationId,
                 ::std::string::String,
             >,
         }
@@ -1422,7 +1486,7 @@ pub mod types {
             }
             pub fn verification_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::VkycLinkRequestSchemaVerificationId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.verification_id = value
@@ -2894,6 +2958,13 @@ pub mod builder {
                     )
                 }
                 404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,

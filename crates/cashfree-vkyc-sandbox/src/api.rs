@@ -1,0 +1,275 @@
+//! Cashfree's four Video KYC operations, answered with Cashfree's status
+//! codes and `{type, code, message}` bodies.
+
+use crate::lifecycle::Scenario;
+use crate::model::{Family, Fault, Operation};
+use crate::spec::{self, Invalid};
+use crate::state::{AppState, Record};
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// An error answer, rendered as Cashfree's `{type, code, message}` body.
+pub(crate) struct Reject {
+    status: StatusCode,
+    kind: &'static str,
+    code: String,
+    message: String,
+}
+
+impl IntoResponse for Reject {
+    fn into_response(self) -> Response {
+        let body = json!({"type": self.kind, "code": self.code, "message": self.message});
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+pub(crate) fn error(status: StatusCode, kind: &'static str, code: &str, message: &str) -> Reject {
+    Reject {
+        status,
+        kind,
+        code: code.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+pub(crate) fn invalid(code: &str, message: &str) -> Reject {
+    error(StatusCode::BAD_REQUEST, "validation_error", code, message)
+}
+
+impl From<Invalid> for Reject {
+    fn from(e: Invalid) -> Self {
+        invalid(&e.code, &e.message)
+    }
+}
+
+pub(crate) fn not_found_id(code: &str, message: &str) -> Reject {
+    error(StatusCode::NOT_FOUND, "validation_error", code, message)
+}
+
+pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/verification/vkyc", post(vs_initiate).get(vs_status))
+        .route("/ppi/kyc/vkyc", post(ppi_initiate))
+        .route("/ppi/kyc/vkyc/status", post(ppi_status))
+        .layer(middleware::from_fn_with_state(state, guard))
+}
+
+/// Counts, injects faults, and checks credentials and the API version.
+async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let Some(op) = Operation::of(request.method().as_str(), request.uri().path()) else {
+        return next.run(request).await;
+    };
+    state.count_request(op);
+    let fault = state.next_fault(op);
+    match &fault {
+        Some(Fault::RateLimited { retry_after_ms }) => {
+            let mut response = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_error",
+                "too_many_requests_per_operation",
+                "Too many requests for this operation, rate limit reached",
+            )
+            .into_response();
+            let secs = format!("{:.3}", *retry_after_ms as f64 / 1000.0);
+            if let Ok(v) = HeaderValue::from_str(&secs) {
+                response.headers_mut().insert("retry-after", v);
+            }
+            return response;
+        }
+        Some(Fault::ServerError) => {
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "verification_failed",
+                "something went wrong",
+            )
+            .into_response();
+        }
+        Some(Fault::Delay { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
+        _ => {}
+    }
+    if let Err(reject) = admit(&state, request.headers()) {
+        return reject.into_response();
+    }
+    let response = next.run(request).await;
+    if fault == Some(Fault::DropAfterProcessing) {
+        // The work is done; the answer never arrives.
+        let broken = futures_util::stream::once(async {
+            Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by the sandbox"))
+        });
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::from_stream(broken));
+    }
+    response
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+}
+
+/// Credentials (any non-empty pair, or the configured one) and the API version.
+fn admit(state: &AppState, headers: &HeaderMap) -> Result<(), Reject> {
+    for name in ["x-client-id", "x-client-secret"] {
+        if header(headers, name).is_none() {
+            return Err(invalid(
+                &format!("{name}_missing"),
+                &format!("{name} is missing in the request."),
+            ));
+        }
+    }
+    if let Some((id, secret)) = &state.config.credentials
+        && (header(headers, "x-client-id") != Some(id.as_str())
+            || header(headers, "x-client-secret") != Some(secret.as_str()))
+    {
+        return Err(error(
+            StatusCode::UNAUTHORIZED,
+            "authentication_error",
+            "authentication_failed",
+            "Invalid clientId and clientSecret combination",
+        ));
+    }
+    if header(headers, "x-api-version").is_none() {
+        return Err(invalid(
+            "x-api-version_missing",
+            "x-api-version is missing in the request.",
+        ));
+    }
+    Ok(())
+}
+
+fn scenario_header(headers: &HeaderMap) -> Result<Option<Scenario>, Reject> {
+    header(headers, "x-sandbox-scenario")
+        .map(|name| {
+            name.parse()
+                .map_err(|e: String| invalid("x-sandbox-scenario_value_invalid", &e))
+        })
+        .transpose()
+}
+
+fn text(body: &Map<String, Value>, field: &str) -> Option<String> {
+    body.get(field).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Stores a new verification, or answers 409 if the id is taken.
+fn create(
+    state: &AppState,
+    headers: &HeaderMap,
+    family: Family,
+    body: &Map<String, Value>,
+) -> Result<Response, Reject> {
+    let verification_id = text(body, "verification_id").unwrap_or_default();
+    let scenario = state.scenario_for(family, &verification_id, scenario_header(headers)?);
+    let record = Record {
+        family,
+        verification_id,
+        user_id: text(body, "user_id"),
+        user_reference_id: body.get("user_reference_id").and_then(Value::as_i64),
+        reference_id: 0,
+        scenario,
+        step: 0,
+        notification: body
+            .get("notification_modes")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        security_questions: body.get("security_questions").cloned(),
+        link_expiry: chrono::Utc::now().date_naive() + chrono::Days::new(7),
+        secret: header(headers, "x-client-secret")
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    match state.create(record) {
+        Ok(body) => Ok(axum::Json(body).into_response()),
+        Err(_) => Err(error(
+            StatusCode::CONFLICT,
+            "validation_error",
+            "verification_id_already_exists",
+            "verification ID already exists",
+        )),
+    }
+}
+
+async fn vs_initiate(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Reject> {
+    let body = spec::check_body(Operation::VerificationSuiteInitiate, &body)?;
+    create(&state, &headers, Family::VerificationSuite, &body)
+}
+
+async fn ppi_initiate(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Reject> {
+    let body = spec::check_body(Operation::PpiInitiate, &body)?;
+    create(&state, &headers, Family::Ppi, &body)
+}
+
+async fn vs_status(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Reject> {
+    let param = |name: &str| query.get(name).filter(|s| !s.is_empty());
+    let id = if let Some(id) = param("verification_id") {
+        id.clone()
+    } else if let Some(reference) = param("reference_id") {
+        // Cashfree's reference_id is a number (int64 in every response).
+        let reference: i64 = reference.parse().map_err(|_| {
+            invalid(
+                "reference_id_value_invalid",
+                "reference ID value is invalid.",
+            )
+        })?;
+        state
+            .by_reference(reference)
+            .ok_or_else(|| not_found_id("reference_id_not_found", "reference_id does not exist."))?
+    } else {
+        return Err(invalid(
+            "verification_id_missing",
+            "verification_id is missing in the request.",
+        ));
+    };
+    match state.body_of(Family::VerificationSuite, &id) {
+        Some((body, _)) => Ok(axum::Json(body).into_response()),
+        None => Err(not_found_id(
+            "verification_id_not_found",
+            "verification_id does not exist.",
+        )),
+    }
+}
+
+async fn ppi_status(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, Reject> {
+    let body = spec::check_body(Operation::PpiStatus, &body)?;
+    let user_id = text(&body, "user_id").unwrap_or_default();
+    let verification_id = text(&body, "verification_id").unwrap_or_default();
+    match state.body_of(Family::Ppi, &verification_id) {
+        Some((body, owner)) if owner.as_deref() == Some(user_id.as_str()) => {
+            Ok(axum::Json(body).into_response())
+        }
+        // Cashfree documents no separate answer for another user's id; the
+        // message says what is wrong without showing whose it is.
+        Some(_) => Err(not_found_id(
+            "verification_id_not_found",
+            "verification_id does not exist for this user_id.",
+        )),
+        None => Err(not_found_id(
+            "verification_id_not_found",
+            "verification_id does not exist.",
+        )),
+    }
+}

@@ -1,0 +1,57 @@
+//! The sandbox's command-line options, shared by the
+//! `cashfree-vkyc-sandbox` binary and `cashfree-vkyc sandbox`, so the two
+//! cannot drift apart.
+
+use crate::config::{SandboxConfig, WebhookSigning};
+use crate::lifecycle::Scenario;
+use std::time::Duration;
+
+/// How to run the sandbox.
+#[derive(clap::Args, Clone, Debug)]
+pub struct SandboxArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Deliver webhooks to this URL.
+    #[arg(long)]
+    pub webhook_url: Option<String>,
+    /// Advance every verification one step at this interval.
+    #[arg(long)]
+    pub auto_advance_ms: Option<u64>,
+    /// Deliver every webhook twice, as Cashfree sometimes does.
+    #[arg(long)]
+    pub duplicate_webhooks: bool,
+    /// How Verification Suite webhooks are signed: in the headers, as
+    /// Cashfree's current pages say, or in the body, as older ones did.
+    #[arg(long, value_enum, default_value_t = WebhookSigning::Headers)]
+    pub verification_suite_signing: WebhookSigning,
+    /// The path a verification takes when nothing else is asked for.
+    #[arg(long, value_enum, default_value_t = Scenario::Approved)]
+    pub default_scenario: Scenario,
+    /// The share (0 to 1) of API requests that fail at random with a 429 or a 500.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_rate: f64,
+}
+
+impl SandboxArgs {
+    /// The configuration these options describe; `credentials`, when
+    /// given, are the only ones accepted.
+    pub fn config(&self, credentials: Option<(String, String)>) -> SandboxConfig {
+        let mut config = SandboxConfig::default()
+            .port(self.port)
+            .duplicate_webhooks(self.duplicate_webhooks)
+            .verification_suite_signing(self.verification_suite_signing)
+            .default_scenario(self.default_scenario)
+            .fault_rate(self.fault_rate);
+        if let Some((id, secret)) = credentials {
+            config = config.credentials(id, secret);
+        }
+        if let Some(url) = &self.webhook_url {
+            config = config.webhook_url(url);
+        }
+        if let Some(ms) = self.auto_advance_ms {
+            config = config.auto_advance(Duration::from_millis(ms));
+        }
+        config
+    }
+}

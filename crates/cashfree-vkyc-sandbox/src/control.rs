@@ -1,0 +1,179 @@
+//! The `/__sandbox/` endpoints, a path Cashfree never uses: scenarios,
+//! steps, faults and stats.
+
+use crate::api::{Reject, error, invalid};
+use crate::lifecycle::Scenario;
+use crate::model::{ControlError, Family, FaultRule, Key};
+use crate::state::AppState;
+use crate::table::status_for;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+pub(crate) fn router() -> Router<Arc<AppState>> {
+    Router::new()
+        .route(
+            "/__sandbox/verifications/{id}/scenario",
+            post(scenario_by_id),
+        )
+        .route("/__sandbox/verifications/{id}/advance", post(advance_by_id))
+        .route(
+            "/__sandbox/verifications/{id}/run-to-end",
+            post(finish_by_id),
+        )
+        .route(
+            "/__sandbox/{family}/verifications/{id}/scenario",
+            post(scenario),
+        )
+        .route(
+            "/__sandbox/{family}/verifications/{id}/advance",
+            post(advance),
+        )
+        .route(
+            "/__sandbox/{family}/verifications/{id}/run-to-end",
+            post(finish),
+        )
+        .route("/__sandbox/faults", post(fault))
+        .route("/__sandbox/stats", get(stats))
+}
+
+impl From<ControlError> for Reject {
+    fn from(e: ControlError) -> Self {
+        match e {
+            ControlError::NotFound(_) => error(
+                StatusCode::NOT_FOUND,
+                "validation_error",
+                "verification_id_not_found",
+                &e.to_string(),
+            ),
+            ControlError::Ambiguous(_) => error(
+                StatusCode::CONFLICT,
+                "validation_error",
+                "verification_id_ambiguous",
+                &format!("{e}: /__sandbox/{{ppi|verification_suite}}/verifications/{{id}}/..."),
+            ),
+        }
+    }
+}
+
+fn key(family: Option<&str>, id: &str) -> Result<Key, Reject> {
+    let family: Option<Family> = family
+        .map(|f| {
+            f.parse()
+                .map_err(|e: String| invalid("family_value_invalid", &e))
+        })
+        .transpose()?;
+    Ok(Key {
+        family,
+        verification_id: id.to_owned(),
+    })
+}
+
+#[derive(Deserialize)]
+struct ScenarioBody {
+    scenario: String,
+}
+
+/// Chooses the path of a verification; one that does not exist yet in the
+/// named family takes it when it is created.
+fn set_scenario(state: &AppState, key: Key, body: &[u8]) -> Result<Response, Reject> {
+    let body: ScenarioBody = serde_json::from_slice(body)
+        .map_err(|e| invalid("request_body_invalid", &e.to_string()))?;
+    let scenario: Scenario = body
+        .scenario
+        .parse()
+        .map_err(|e: String| invalid("scenario_value_invalid", &e))?;
+    let planned = match (state.set_scenario(&key, scenario), key.family) {
+        (Ok(()), _) => false,
+        (Err(ControlError::NotFound(_)), Some(family)) => {
+            state.plan(family, &key.verification_id, scenario);
+            true
+        }
+        (Err(e), _) => return Err(e.into()),
+    };
+    Ok(axum::Json(json!({
+        "verification_id": key.verification_id,
+        "scenario": scenario.as_str(),
+        "planned": planned,
+    }))
+    .into_response())
+}
+
+fn step(sub_status: &str, key: &Key) -> Response {
+    axum::Json(json!({
+        "verification_id": key.verification_id,
+        "status": status_for(sub_status),
+        "sub_status": sub_status,
+    }))
+    .into_response()
+}
+
+async fn scenario_by_id(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Reject> {
+    set_scenario(&state, key(None, &id)?, &body)
+}
+
+async fn scenario(
+    State(state): State<Arc<AppState>>,
+    Path((family, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, Reject> {
+    set_scenario(&state, key(Some(&family), &id)?, &body)
+}
+
+async fn advance_by_id(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, Reject> {
+    let key = key(None, &id)?;
+    Ok(step(state.advance(&key)?, &key))
+}
+
+async fn advance(
+    State(state): State<Arc<AppState>>,
+    Path((family, id)): Path<(String, String)>,
+) -> Result<Response, Reject> {
+    let key = key(Some(&family), &id)?;
+    Ok(step(state.advance(&key)?, &key))
+}
+
+async fn finish_by_id(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, Reject> {
+    let key = key(None, &id)?;
+    Ok(step(state.run_to_end(&key)?, &key))
+}
+
+async fn finish(
+    State(state): State<Arc<AppState>>,
+    Path((family, id)): Path<(String, String)>,
+) -> Result<Response, Reject> {
+    let key = key(Some(&family), &id)?;
+    Ok(step(state.run_to_end(&key)?, &key))
+}
+
+/// Queues a fault; answers with the rule as installed.
+async fn fault(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, Reject> {
+    let rule: FaultRule = serde_json::from_slice(&body)
+        .map_err(|e| invalid("fault_value_invalid", &e.to_string()))?;
+    let rule = FaultRule {
+        count: rule.count.max(1),
+        ..rule
+    };
+    state.push_fault(rule.clone());
+    Ok((StatusCode::CREATED, axum::Json(rule)).into_response())
+}
+
+async fn stats(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(state.stats()).into_response()
+}

@@ -1,0 +1,346 @@
+//! What the sandbox remembers: verifications keyed by family and id,
+//! queued faults, and counters.
+
+use crate::config::SandboxConfig;
+use crate::lifecycle::{Scenario, event_for};
+use crate::model::{ControlError, Family, Fault, FaultRule, Key, Operation, Stats};
+use crate::table::{is_final, status_for};
+use crate::webhooks::WebhookSender;
+use serde_json::{Value, json};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub(crate) struct Record {
+    pub family: Family,
+    pub verification_id: String,
+    pub user_id: Option<String>,
+    pub user_reference_id: Option<i64>,
+    pub reference_id: i64,
+    pub scenario: Scenario,
+    pub step: usize,
+    pub notification: Vec<Value>,
+    pub security_questions: Option<Value>,
+    pub link_expiry: chrono::NaiveDate,
+    /// The client secret the verification was created with; its webhooks
+    /// are signed with it.
+    pub secret: String,
+}
+
+impl Record {
+    /// The steps taken so far, the current one last.
+    fn taken(&self) -> &'static [&'static str] {
+        let steps = self.scenario.steps();
+        &steps[..=self.step.min(steps.len() - 1)]
+    }
+
+    pub fn sub_status(&self) -> &'static str {
+        self.taken().last().copied().unwrap_or("LINK_GENERATED")
+    }
+
+    fn reached(&self, wanted: &str) -> bool {
+        self.taken().contains(&wanted)
+    }
+
+    /// The body the API answers with; webhooks send `""` where it sends `null`.
+    pub fn to_json(&self, for_webhook: bool) -> Value {
+        let sub_status = self.sub_status();
+        let null = || if for_webhook { json!("") } else { Value::Null };
+        let opt = |v: Option<String>| v.map_or_else(null, Value::String);
+        let call_over = self.reached("AGENT_ENDED_CALL") || self.reached("USER_DROPPED_OFF");
+        let agent_remarks = if self.reached("AGENT_REJECTED") {
+            Some("PAN not available during video call".to_string())
+        } else if self.reached("AGENT_APPROVED") {
+            Some("All documents verified on call".to_string())
+        } else {
+            None
+        };
+        let auditor_remarks = if self.reached("AUDITOR_APPROVED") {
+            Some("Verification completed successfully".to_string())
+        } else if self.reached("AUDITOR_REJECTED") {
+            Some("Face does not match the Aadhaar photo".to_string())
+        } else {
+            None
+        };
+        let meeting = self
+            .reached("USER_MEETING_SCHEDULED")
+            .then(|| format!("{}T10:15:30Z", self.link_expiry));
+        let link = format!("https://vkyc.sandbox.invalid/session/{}", self.reference_id);
+        let mut body = serde_json::Map::new();
+        body.insert("verification_id".into(), json!(self.verification_id));
+        match self.family {
+            Family::Ppi => {
+                body.insert(
+                    "cf_verification_id".into(),
+                    json!(self.reference_id.to_string()),
+                );
+                body.insert("user_id".into(), opt(self.user_id.clone()));
+                body.insert("link_expiry".into(), json!(self.link_expiry.to_string()));
+                if !for_webhook {
+                    body.insert(
+                        "notification_modes".into(),
+                        Value::Array(self.notification.clone()),
+                    );
+                }
+            }
+            Family::VerificationSuite => {
+                body.insert("reference_id".into(), json!(self.reference_id));
+                body.insert(
+                    "user_reference_id".into(),
+                    self.user_reference_id.map_or_else(null, |r| json!(r)),
+                );
+                body.insert("user_id".into(), opt(self.user_id.clone()));
+                body.insert(
+                    "link_expiry".into(),
+                    json!(format!("{}T00:00:00.000Z", self.link_expiry)),
+                );
+                body.insert(
+                    "recording_link".into(),
+                    opt(call_over.then(|| {
+                        format!(
+                            "https://storage.sandbox.invalid/vkyc/{}.mp4",
+                            self.reference_id
+                        )
+                    })),
+                );
+            }
+        }
+        body.insert("status".into(), json!(status_for(sub_status)));
+        body.insert("sub_status".into(), json!(sub_status));
+        body.insert("vkyc_link".into(), json!(link));
+        body.insert("meeting_schedule".into(), opt(meeting));
+        if !for_webhook {
+            body.insert("auditor_remarks".into(), opt(auditor_remarks));
+            body.insert("agent_remarks".into(), opt(agent_remarks));
+            if let Some(q) = &self.security_questions {
+                body.insert("security_questions".into(), q.clone());
+            }
+        }
+        Value::Object(body)
+    }
+}
+
+#[derive(Default)]
+struct Store {
+    records: HashMap<(Family, String), Record>,
+    /// Verification Suite ids by `reference_id`.
+    by_reference: HashMap<i64, String>,
+    next_reference_id: i64,
+    /// Scenarios chosen for verifications not created yet.
+    planned: HashMap<(Family, String), Scenario>,
+}
+
+pub(crate) struct AppState {
+    pub config: SandboxConfig,
+    store: Mutex<Store>,
+    faults: Mutex<VecDeque<FaultRule>>,
+    requests: [AtomicU64; 4],
+    created: [AtomicU64; 2],
+    pub webhooks: Arc<WebhookSender>,
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere must not take the sandbox down with it.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A reused id.
+pub(crate) struct Duplicate;
+
+impl AppState {
+    pub fn new(config: SandboxConfig, webhooks: WebhookSender) -> Self {
+        AppState {
+            config,
+            store: Mutex::new(Store {
+                next_reference_id: 1000,
+                ..Store::default()
+            }),
+            faults: Mutex::new(VecDeque::new()),
+            requests: Default::default(),
+            created: Default::default(),
+            webhooks: Arc::new(webhooks),
+        }
+    }
+
+    pub fn count_request(&self, op: Operation) {
+        self.requests[op.index()].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The one verification `key` names.
+    fn find(store: &Store, key: &Key) -> Result<(Family, String), ControlError> {
+        let id = &key.verification_id;
+        let families: Vec<Family> = match key.family {
+            Some(family) => vec![family],
+            None => vec![Family::VerificationSuite, Family::Ppi],
+        };
+        let found: Vec<Family> = families
+            .into_iter()
+            .filter(|f| store.records.contains_key(&(*f, id.clone())))
+            .collect();
+        match found.as_slice() {
+            [family] => Ok((*family, id.clone())),
+            [] => Err(ControlError::NotFound(id.clone())),
+            _ => Err(ControlError::Ambiguous(id.clone())),
+        }
+    }
+
+    fn send(&self, record: &Record) {
+        if let Some(event) = event_for(record.sub_status()) {
+            self.webhooks.deliver(
+                record.family,
+                event,
+                record.to_json(true),
+                record.secret.clone(),
+            );
+        }
+    }
+
+    /// Moves a verification one step; its new sub-status. A final
+    /// verification stays where it is.
+    pub fn advance(&self, key: &Key) -> Result<&'static str, ControlError> {
+        let mut store = lock(&self.store);
+        let found = Self::find(&store, key)?;
+        let record = store
+            .records
+            .get_mut(&found)
+            .ok_or_else(|| ControlError::NotFound(key.verification_id.clone()))?;
+        if record.step + 1 < record.scenario.steps().len() {
+            record.step += 1;
+            self.send(record);
+        }
+        Ok(record.sub_status())
+    }
+
+    /// Advances a verification until it is final; its last sub-status.
+    pub fn run_to_end(&self, key: &Key) -> Result<&'static str, ControlError> {
+        loop {
+            let sub_status = self.advance(key)?;
+            if is_final(sub_status) {
+                return Ok(sub_status);
+            }
+        }
+    }
+
+    pub fn advance_all(&self) {
+        let keys: Vec<Key> = lock(&self.store)
+            .records
+            .values()
+            .filter(|r| !is_final(r.sub_status()))
+            .map(|r| (r.family, r.verification_id.as_str()).into())
+            .collect();
+        for key in keys {
+            let _ = self.advance(&key);
+        }
+    }
+
+    pub fn set_scenario(&self, key: &Key, scenario: Scenario) -> Result<(), ControlError> {
+        let mut store = lock(&self.store);
+        let found = Self::find(&store, key)?;
+        if let Some(record) = store.records.get_mut(&found) {
+            // Keep the position, clamped to the new path.
+            record.scenario = scenario;
+            record.step = record.step.min(scenario.steps().len() - 1);
+        }
+        Ok(())
+    }
+
+    /// Chooses the scenario of a verification before it is created.
+    pub fn plan(&self, family: Family, verification_id: &str, scenario: Scenario) {
+        lock(&self.store)
+            .planned
+            .insert((family, verification_id.to_owned()), scenario);
+    }
+
+    /// The scenario a new verification takes: the one asked for, the one
+    /// planned for it, or the default.
+    pub fn scenario_for(&self, family: Family, id: &str, asked: Option<Scenario>) -> Scenario {
+        let planned = lock(&self.store).planned.remove(&(family, id.to_owned()));
+        asked.or(planned).unwrap_or(self.config.default_scenario)
+    }
+
+    /// Stores a new verification and sends its first webhook; its body.
+    pub fn create(&self, mut record: Record) -> Result<Value, Duplicate> {
+        let mut store = lock(&self.store);
+        let key = (record.family, record.verification_id.clone());
+        if store.records.contains_key(&key) {
+            return Err(Duplicate);
+        }
+        store.next_reference_id += 1;
+        record.reference_id = store.next_reference_id;
+        if record.family == Family::VerificationSuite {
+            store
+                .by_reference
+                .insert(record.reference_id, record.verification_id.clone());
+        }
+        let body = record.to_json(false);
+        self.send(&record);
+        let index = usize::from(record.family == Family::Ppi);
+        self.created[index].fetch_add(1, Ordering::Relaxed);
+        store.records.insert(key, record);
+        Ok(body)
+    }
+
+    /// A verification's API body and its `user_id`.
+    pub fn body_of(&self, family: Family, id: &str) -> Option<(Value, Option<String>)> {
+        let store = lock(&self.store);
+        let record = store.records.get(&(family, id.to_owned()))?;
+        Some((record.to_json(false), record.user_id.clone()))
+    }
+
+    /// The Verification Suite id behind a `reference_id`.
+    pub fn by_reference(&self, reference_id: i64) -> Option<String> {
+        lock(&self.store).by_reference.get(&reference_id).cloned()
+    }
+
+    pub fn push_fault(&self, rule: FaultRule) {
+        lock(&self.faults).push_back(rule);
+    }
+
+    pub fn next_fault(&self, op: Operation) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        if let Some(i) = faults
+            .iter()
+            .position(|r| r.operation.is_none_or(|o| o == op))
+        {
+            let rule = &mut faults[i];
+            let fault = rule.fault.clone();
+            rule.count = rule.count.saturating_sub(1);
+            if rule.count == 0 {
+                faults.remove(i);
+            }
+            return Some(fault);
+        }
+        drop(faults);
+        let rate = self.config.fault_rate;
+        (rate > 0.0 && fastrand::f64() < rate).then(|| {
+            if fastrand::bool() {
+                Fault::RateLimited { retry_after_ms: 50 }
+            } else {
+                Fault::ServerError
+            }
+        })
+    }
+
+    pub fn stats(&self) -> Stats {
+        let (webhooks_delivered, webhook_attempts, last_webhook_error) = self.webhooks.counts();
+        Stats {
+            requests: Operation::ALL
+                .iter()
+                .map(|o| (*o, self.requests[o.index()].load(Ordering::Relaxed)))
+                .collect(),
+            verifications: [Family::VerificationSuite, Family::Ppi]
+                .iter()
+                .enumerate()
+                .map(|(i, family)| {
+                    (
+                        family.as_str().to_string(),
+                        self.created[i].load(Ordering::Relaxed),
+                    )
+                })
+                .collect(),
+            webhooks_delivered,
+            webhook_attempts,
+            last_webhook_error,
+        }
+    }
+}
