@@ -1,0 +1,230 @@
+//! Driving the sandbox as a new user would: control keyed by family,
+//! scenarios chosen before initiate, webhooks signed with the client's own
+//! secret, failed deliveries visible.
+
+use cashfree_vkyc::webhook::Verifier;
+use cashfree_vkyc::{Client, PpiInitiateRequest, VerificationSuiteInitiateRequest};
+use cashfree_vkyc_sandbox::{ControlError, Family, Sandbox, SandboxConfig, Scenario};
+use serde_json::{Value, json};
+use workspace_tests::canned::{Canned, Reply};
+
+fn client(sandbox: &Sandbox, secret: &str) -> Client {
+    Client::builder("any-client-id", secret)
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap()
+}
+
+async fn post(sandbox: &Sandbox, path: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}{path}", sandbox.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (
+        response.status().as_u16(),
+        response.json().await.unwrap_or(Value::Null),
+    )
+}
+
+/// Waits until the receiver has `n` requests; no fixed sleep decides it.
+async fn received(receiver: &Canned, n: usize) -> Vec<workspace_tests::canned::Received> {
+    tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            let got = receiver.received();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the deliveries arrive")
+}
+
+#[tokio::test]
+async fn the_same_id_in_both_families_needs_the_family() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox, "secret");
+    client
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("u1", "twin"))
+        .await
+        .unwrap();
+    // One family has it: the short form works.
+    assert_eq!(sandbox.advance("twin"), Ok("AADHAAR_VERIFICATION_SUCCESS"));
+    client
+        .verification_suite()
+        .initiate(&VerificationSuiteInitiateRequest::for_user_id("twin", "u1"))
+        .await
+        .unwrap();
+    assert_eq!(
+        sandbox.advance("twin"),
+        Err(ControlError::Ambiguous("twin".into()))
+    );
+    assert_eq!(
+        sandbox.set_scenario("twin", Scenario::LinkExpired),
+        Err(ControlError::Ambiguous("twin".into()))
+    );
+    // Keyed by family, each moves on its own.
+    sandbox
+        .set_scenario((Family::VerificationSuite, "twin"), Scenario::LinkExpired)
+        .unwrap();
+    assert_eq!(
+        sandbox.advance((Family::VerificationSuite, "twin")),
+        Ok("VKYC_EXPIRED")
+    );
+    let ppi = client.ppi().status("u1", "twin").await.unwrap();
+    assert_eq!(ppi.sub_status.as_str(), "AADHAAR_VERIFICATION_SUCCESS");
+
+    let (status, body) = post(&sandbox, "/__sandbox/verifications/twin/advance", json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("verification_id_ambiguous"))
+    );
+    let (status, body) = post(
+        &sandbox,
+        "/__sandbox/ppi/verifications/twin/advance",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["sub_status"].as_str()),
+        (200, Some("USER_IP_VERIFICATION_SUCCESSFUL"))
+    );
+    let (status, _) = post(
+        &sandbox,
+        "/__sandbox/nonsense/verifications/twin/advance",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn a_scenario_planned_before_initiate_and_run_to_the_end() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox, "secret");
+    // From Rust, typed, for a verification any client creates later.
+    sandbox.plan(Family::Ppi, "planned-1", Scenario::AgentRejected);
+    // Over HTTP, for another one.
+    let (status, body) = post(
+        &sandbox,
+        "/__sandbox/verification_suite/verifications/planned-2/scenario",
+        json!({"scenario": "link_expired"}),
+    )
+    .await;
+    assert_eq!((status, body["planned"].as_bool()), (200, Some(true)));
+
+    client
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("u1", "planned-1"))
+        .await
+        .unwrap();
+    client
+        .verification_suite()
+        .initiate(&VerificationSuiteInitiateRequest::for_user_id(
+            "planned-2",
+            "u1",
+        ))
+        .await
+        .unwrap();
+    // The handle can be moved into another task.
+    let handle = sandbox.handle();
+    let last = tokio::spawn(async move { handle.run_to_end((Family::Ppi, "planned-1")) })
+        .await
+        .unwrap();
+    assert_eq!(last, Ok("AUDITOR_REJECTED"));
+    let (status, body) = post(
+        &sandbox,
+        "/__sandbox/verification_suite/verifications/planned-2/run-to-end",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["sub_status"].as_str()),
+        (200, Some("VKYC_EXPIRED"))
+    );
+    let v = client.ppi().status("u1", "planned-1").await.unwrap();
+    assert!(v.is_final() && v.auditor_remarks.is_some());
+}
+
+/// The sandbox was started without credentials; a client uses its own
+/// secret, and a receiver built from the same secret accepts every delivery.
+#[tokio::test]
+async fn webhooks_are_signed_with_the_clients_secret() {
+    let receiver = Canned::start([]).await;
+    receiver.otherwise(Reply::ok("{}"));
+    let sandbox = Sandbox::start_with(SandboxConfig::default().webhook_url(&receiver.base_url))
+        .await
+        .unwrap();
+    let secret = "merchant-own-secret-42";
+    client(&sandbox, secret)
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("u1", "signed-1"))
+        .await
+        .unwrap();
+    client(&sandbox, secret)
+        .verification_suite()
+        .initiate(&VerificationSuiteInitiateRequest::for_user_id(
+            "signed-2", "u1",
+        ))
+        .await
+        .unwrap();
+    let deliveries = received(&receiver, 2).await;
+    for delivery in &deliveries {
+        assert!(
+            Verifier::new(secret)
+                .verify(&delivery.headers, &delivery.body[..])
+                .is_ok()
+        );
+        assert!(
+            Verifier::new("sandbox-secret")
+                .verify(&delivery.headers, &delivery.body[..])
+                .is_err()
+        );
+    }
+}
+
+#[tokio::test]
+async fn failed_deliveries_are_visible() {
+    let receiver = Canned::start([]).await;
+    receiver.otherwise(Reply::status(401, r#"{"error":"bad signature"}"#));
+    let sandbox = Sandbox::start_with(SandboxConfig::default().webhook_url(&receiver.base_url))
+        .await
+        .unwrap();
+    client(&sandbox, "secret")
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("u1", "refused-1"))
+        .await
+        .unwrap();
+    received(&receiver, 1).await;
+    let stats = sandbox.stats();
+    let error = stats.last_webhook_error.expect("the failure is recorded");
+    assert!(error.contains("401"), "{error}");
+    assert_eq!(stats.webhooks_delivered, 0);
+}
+
+#[tokio::test]
+async fn another_users_ppi_status_names_the_mismatch() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox, "secret");
+    client
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("owner", "mine-1"))
+        .await
+        .unwrap();
+    let e = client
+        .ppi()
+        .status("someone-else", "mine-1")
+        .await
+        .unwrap_err();
+    let api = e.as_api().unwrap();
+    assert_eq!(api.status, 404);
+    assert!(
+        api.message.as_deref().unwrap().contains("for this user_id"),
+        "{api:?}"
+    );
+}
