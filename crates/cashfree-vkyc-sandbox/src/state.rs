@@ -85,10 +85,17 @@ impl Record {
             }
             Family::VerificationSuite => {
                 body.insert("reference_id".into(), json!(self.reference_id));
-                body.insert(
-                    "user_reference_id".into(),
-                    self.user_reference_id.map_or_else(null, |r| json!(r)),
-                );
+                // The response schema types it integer-or-string, never
+                // null: a user named by user_id has none to send.
+                match self.user_reference_id {
+                    Some(r) => {
+                        body.insert("user_reference_id".into(), json!(r));
+                    }
+                    None if for_webhook => {
+                        body.insert("user_reference_id".into(), json!(""));
+                    }
+                    None => {}
+                }
                 body.insert("user_id".into(), opt(self.user_id.clone()));
                 body.insert(
                     "link_expiry".into(),
