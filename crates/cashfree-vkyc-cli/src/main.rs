@@ -23,18 +23,48 @@ use std::time::Duration;
 struct Cli {
     #[command(flatten)]
     global: Global,
+    #[command(flatten)]
+    connection: Connection,
     #[command(subcommand)]
     command: Command,
 }
 
+/// Where the API is and how calls are made. Accepted before the
+/// subcommand and inside the ones that call Cashfree (not by `sandbox`, to
+/// which they mean nothing); a value inside wins.
+#[derive(Args, Clone, Default)]
+struct Connection {
+    /// Host root of the API, e.g. http://127.0.0.1:8080 (overrides --env).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Cashfree environment [default: sandbox].
+    #[arg(long = "env", value_enum)]
+    env: Option<Env>,
+    /// RSA public key (PEM file from Cashfree's dashboard): sign every
+    /// Verification Suite request with a fresh x-cf-signature (2FA), for
+    /// machines whose IP is not whitelisted.
+    #[arg(long, env = "CASHFREE_PUBLIC_KEY", hide_env_values = true)]
+    public_key: Option<std::path::PathBuf>,
+    /// Seconds one attempt may take before it is abandoned (and retried)
+    /// [default: 30].
+    #[arg(long)]
+    timeout: Option<u64>,
+}
+
+impl Connection {
+    /// `self` (inside the subcommand) over `outer` (before it).
+    fn over(&self, outer: &Connection) -> Connection {
+        Connection {
+            base_url: self.base_url.clone().or_else(|| outer.base_url.clone()),
+            env: self.env.or(outer.env),
+            public_key: self.public_key.clone().or_else(|| outer.public_key.clone()),
+            timeout: self.timeout.or(outer.timeout),
+        }
+    }
+}
+
 #[derive(Args)]
 struct Global {
-    /// Host root of the API, e.g. http://127.0.0.1:8080 (overrides --env).
-    #[arg(long, global = true)]
-    base_url: Option<String>,
-    /// Cashfree environment.
-    #[arg(long = "env", value_enum, default_value_t = Env::Sandbox, global = true)]
-    env: Env,
     /// Client id.
     #[arg(
         long,
@@ -51,14 +81,6 @@ struct Global {
         hide_env_values = true
     )]
     client_secret: Option<String>,
-    /// RSA public key (PEM file from Cashfree's dashboard): sign every
-    /// Verification Suite request with a fresh x-cf-signature (2FA), for
-    /// machines whose IP is not whitelisted.
-    #[arg(long, env = "CASHFREE_PUBLIC_KEY", global = true)]
-    public_key: Option<std::path::PathBuf>,
-    /// Seconds one attempt may take before it is abandoned (and retried).
-    #[arg(long, global = true, default_value_t = 30)]
-    timeout: u64,
     /// Say on stderr when a request is retried, and why (always on when
     /// stderr is a terminal).
     #[arg(long, short, global = true)]
@@ -71,8 +93,9 @@ struct Global {
     credentials_from: Option<&'static str>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, Default, ValueEnum)]
 enum Env {
+    #[default]
     Sandbox,
     Production,
 }
@@ -127,6 +150,8 @@ enum Command {
 
 #[derive(Args)]
 struct InitiateArgs {
+    #[command(flatten)]
+    connection: Connection,
     #[arg(long, value_enum)]
     api: ApiFamily,
     /// Your unique id for this verification.
@@ -157,6 +182,8 @@ struct InitiateArgs {
 
 #[derive(Args, Clone)]
 pub(crate) struct Target {
+    #[command(flatten)]
+    connection: Connection,
     #[arg(long, value_enum)]
     api: ApiFamily,
     /// Your id for the verification.
@@ -202,7 +229,8 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     cli.global.credentials_from = credentials_source(&matches);
-    notices::install(cli.global.verbose);
+    let serving = matches!(cli.command, Command::Sandbox(_));
+    notices::install(cli.global.verbose || serving);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -228,12 +256,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let g = &cli.global;
     match cli.command {
         Command::Initiate(args) => {
-            let client = client(g)?;
+            let client = client(g, &args.connection.over(&cli.connection))?;
             let v = initiate(&client, args).await?;
             output::verification(g.json, &v);
         }
         Command::Status(target) => {
-            let client = client(g)?;
+            let client = client(g, &target.connection.over(&cli.connection))?;
             let v = status(&client, &target).await?;
             output::verification(g.json, &v);
         }
@@ -242,7 +270,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             deadline_secs,
             poll_ms,
         } => {
-            let client = client(g)?;
+            let client = client(g, &target.connection.over(&cli.connection))?;
             let poll = Duration::from_millis(poll_ms.max(1));
             let watch = match (target.api, &target.verification_id, &target.user_id) {
                 (ApiFamily::Ppi, Some(id), Some(user)) => client.ppi().watch(user, id),
@@ -272,7 +300,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     error: None,
                     message: format!("cannot start the sandbox: {e}"),
                 })?;
-            println!("{}", sandbox.base_url());
+            if g.json {
+                println!("{}", serde_json::json!({"base_url": sandbox.base_url()}));
+            } else {
+                println!("{}", sandbox.base_url());
+            }
             eprintln!("sandbox running; Ctrl-C stops it");
             sandbox.run_until_interrupted().await;
         }
@@ -299,21 +331,21 @@ fn credentials_source(matches: &clap::ArgMatches) -> Option<&'static str> {
     }
 }
 
-fn client(g: &Global) -> Result<Client, Failure> {
+fn client(g: &Global, connection: &Connection) -> Result<Client, Failure> {
     let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) else {
         return Err(usage(
             "credentials are needed: --client-id and --client-secret, or CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET",
         ));
     };
-    let environment = match (&g.base_url, g.env) {
+    let environment = match (&connection.base_url, connection.env.unwrap_or_default()) {
         (Some(url), _) => Environment::Custom(url.clone()),
         (None, Env::Sandbox) => Environment::Sandbox,
         (None, Env::Production) => Environment::Production,
     };
     let mut builder = Client::builder(id, secret)
         .environment(environment)
-        .timeout(Duration::from_secs(g.timeout.max(1)));
-    if let Some(path) = &g.public_key {
+        .timeout(Duration::from_secs(connection.timeout.unwrap_or(30).max(1)));
+    if let Some(path) = &connection.public_key {
         let pem = std::fs::read_to_string(path).map_err(|e| {
             usage(format!(
                 "cannot read the public key {}: {e}",

@@ -1,8 +1,10 @@
-//! What the command says on stderr while it waits: each retry, and why.
+//! What the command says on stderr while it works: each retry of a call,
+//! and why; and, while serving the sandbox, each failed webhook delivery.
 //!
-//! The client reports its retries as `tracing` events; this layer turns
-//! those into one plain line each. It is on when stderr is a terminal, or
-//! with `--verbose`; a script reading stdout is never disturbed.
+//! The client and the sandbox report these as `tracing` events; this layer
+//! turns them into one plain line each. It is on when stderr is a
+//! terminal, with `--verbose`, and for `sandbox`; a script reading stdout
+//! is never disturbed.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -60,6 +62,16 @@ impl<S: Subscriber> Layer<S> for Notices {
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         let mut fields = Fields::default();
         event.record(&mut fields);
+        if event
+            .metadata()
+            .target()
+            .starts_with("cashfree_vkyc_sandbox")
+        {
+            if *event.metadata().level() <= Level::WARN {
+                eprintln!("sandbox: {}", fields.message);
+            }
+            return;
+        }
         if !fields.message.contains("retrying") {
             return;
         }

@@ -167,7 +167,7 @@ impl WebhookSender {
                 Ok(response) => format!("the receiver answered {}", response.status()),
                 Err(e) => format!("could not reach the receiver: {e}"),
             };
-            tracing::warn!(attempt, url, "webhook delivery failed: {failure}");
+            tracing::warn!("webhook attempt {attempt} to {url} failed: {failure}");
             *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
                 Some(format!("attempt {attempt} to {url}: {failure}"));
             if attempt < MAX_ATTEMPTS {
