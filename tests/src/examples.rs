@@ -1,5 +1,6 @@
 //! The documented examples of a normalized spec, with the schema each one
-//! is an example of.
+//! is an example of: the xtask's reading, so that the tests and the
+//! validator walk the document the same way.
 
 use serde_json::Value;
 
@@ -15,63 +16,19 @@ pub struct Example {
     pub value: Value,
 }
 
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> (&'a Value, Option<String>) {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(r) => {
-            let pointer = r.trim_start_matches('#');
-            (
-                doc.pointer(pointer).unwrap_or(&Value::Null),
-                Some(pointer.to_string()),
-            )
-        }
-        None => (value, None),
-    }
-}
-
-/// Every example of every request body and response of every operation.
+/// Every example of every request body and response of every operation,
+/// as the codegen pipeline's validator finds them.
 pub fn all(doc: &Value) -> Vec<Example> {
-    let mut found = Vec::new();
-    let Some(paths) = doc["paths"].as_object() else {
-        return found;
-    };
-    for (path, item) in paths {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            let at = format!("/paths/{}/{method}", path.replace('/', "~1"));
-            let mut bodies = Vec::new();
-            if let Some(body) = op.get("requestBody") {
-                bodies.push(("request".to_string(), format!("{at}/requestBody"), body));
-            }
-            for (code, response) in op["responses"].as_object().into_iter().flatten() {
-                bodies.push((code.clone(), format!("{at}/responses/{code}"), response));
-            }
-            for (kind, at, body) in bodies {
-                let (body, moved) = resolve(doc, body);
-                let at = moved.unwrap_or(at);
-                let Some(media) = body.pointer("/content/application~1json") else {
-                    continue;
-                };
-                let schema = media["schema"]["$ref"]
-                    .as_str()
-                    .unwrap_or("")
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .to_string();
-                for (name, example) in media["examples"].as_object().into_iter().flatten() {
-                    let (example, moved) = resolve(doc, example);
-                    let example_at =
-                        moved.unwrap_or(format!("{at}/content/application~1json/examples/{name}"));
-                    found.push(Example {
-                        at: format!("{example_at}/value"),
-                        schema: schema.clone(),
-                        kind: kind.clone(),
-                        value: example["value"].clone(),
-                    });
-                }
-            }
-        }
-    }
-    found
+    xtask::openapi::examples(doc)
+        .into_iter()
+        .filter(|e| e.kind == "request" || e.kind.chars().all(|c| c.is_ascii_digit()))
+        .map(|e| Example {
+            at: e.at,
+            schema: e.schema.unwrap_or_default(),
+            kind: e.kind,
+            value: e.value.clone(),
+        })
+        .collect()
 }
 
 /// `value` with every `null` object member removed: the generated types

@@ -125,7 +125,7 @@ pub fn stale(root: &Path) -> Result<String> {
     let outputs = outputs(root)?;
     let mut report = String::new();
     for output in &outputs {
-        let current = std::fs::read_to_string(root.join(&output.path)).unwrap_or_default();
+        let current = read_normalized(&root.join(&output.path)).unwrap_or_default();
         if current != output.contents {
             let shown = output.path.display().to_string();
             let diff = similar::TextDiff::from_lines(&current, &output.contents);
@@ -153,7 +153,7 @@ pub fn write(root: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for output in &outputs {
         let path = root.join(&output.path);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(output.contents.as_str()) {
+        if read_normalized(&path).as_deref() != Some(output.contents.as_str()) {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
@@ -169,10 +169,50 @@ pub fn write(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-/// The workspace root: the folder above the xtask crate.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the xtask crate lives in the workspace root")
-        .to_path_buf()
+/// A file's text with Windows line endings made `\n`, so that a checkout
+/// with `core.autocrlf` is not reported stale.
+fn read_normalized(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|text| text.replace("\r\n", "\n"))
+}
+
+/// The workspace root: the nearest folder, from the current directory up,
+/// that holds this project (`specs/sources/` and `xtask/` beside a
+/// `Cargo.toml`). Found at run time, not fixed when the binary was built:
+/// with a target folder shared between two checkouts, cargo may run a
+/// binary built in the other one.
+pub fn workspace_root() -> Result<PathBuf> {
+    let start = std::env::current_dir().context("reading the current directory")?;
+    start
+        .ancestors()
+        .find(|dir| is_this_project(dir))
+        .map(Path::to_path_buf)
+        .with_context(|| {
+            format!(
+                "{} is not inside the cashfree-vkyc workspace (no Cargo.toml beside specs/sources/ and xtask/ here or above); run `cargo xtask` from the workspace",
+                start.display()
+            )
+        })
+}
+
+fn is_this_project(dir: &Path) -> bool {
+    dir.join("specs/sources").is_dir()
+        && dir.join("xtask/Cargo.toml").is_file()
+        && std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|manifest| {
+            manifest.contains("[workspace]") && manifest.contains("\"xtask\"")
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workspace_is_recognised_only_by_its_own_layout() {
+        let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert!(is_this_project(here.parent().unwrap()));
+        assert!(!is_this_project(here));
+        assert!(!is_this_project(&std::env::temp_dir()));
+    }
 }

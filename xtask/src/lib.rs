@@ -4,6 +4,7 @@
 pub mod codegen;
 pub mod generate;
 pub mod merge;
+pub mod openapi;
 pub mod overlay;
 pub mod sources;
 pub mod status_codes;

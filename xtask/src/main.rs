@@ -11,7 +11,13 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let root = codegen::workspace_root();
+    let root = match codegen::workspace_root() {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
     let started = Instant::now();
     let result = match args.as_slice() {
         ["codegen"] => codegen::write(&root).map(|written| {

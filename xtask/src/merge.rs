@@ -173,9 +173,7 @@ pub fn differing_keys(at: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
 }
 
 /// Escapes a key for a JSON pointer (RFC 6901).
-pub fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
+pub use crate::openapi::escape;
 
 #[cfg(test)]
 mod tests {

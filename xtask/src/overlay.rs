@@ -126,7 +126,7 @@ fn remove(doc: &mut Value, pointer: &str) {
     let Some((parent, last)) = pointer.rsplit_once('/') else {
         return;
     };
-    let key = last.replace("~1", "/").replace("~0", "~");
+    let key = crate::openapi::unescape(last);
     match doc.pointer_mut(parent) {
         Some(Value::Object(map)) => {
             map.remove(&key);

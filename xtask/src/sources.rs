@@ -65,36 +65,31 @@ pub fn parse_document(text: &str) -> Result<Value> {
 }
 
 /// The bodies of fenced code blocks whose info string starts with `yaml`,
-/// `yml` or `json`. Fences of three or more backticks or tildes close only
-/// on a fence of the same character at least as long, as in CommonMark.
+/// `yml` or `json`, as a CommonMark parser reads the page (a block left
+/// open runs to the end of the page).
 pub fn fenced_blocks(text: &str) -> Vec<String> {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
     let mut blocks = Vec::new();
-    let mut open: Option<(char, usize, bool, Vec<&str>)> = None;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        let fence_char = trimmed.chars().next().filter(|c| *c == '`' || *c == '~');
-        let fence_len = fence_char.map_or(0, |c| trimmed.chars().take_while(|x| *x == c).count());
-        match &mut open {
-            None => {
-                if let Some(c) = fence_char.filter(|_| fence_len >= 3) {
-                    let info = trimmed[fence_len..].trim().to_ascii_lowercase();
-                    let wanted = ["yaml", "yml", "json"].iter().any(|k| info.starts_with(k));
-                    open = Some((c, fence_len, wanted, Vec::new()));
+    let mut open: Option<String> = None;
+    for event in Parser::new(text) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                let info = info.trim().to_ascii_lowercase();
+                if ["yaml", "yml", "json"].iter().any(|k| info.starts_with(k)) {
+                    open = Some(String::new());
                 }
             }
-            Some((c, len, wanted, body)) => {
-                let closes = fence_char == Some(*c)
-                    && fence_len >= *len
-                    && trimmed[fence_len..].trim().is_empty();
-                if closes {
-                    if *wanted {
-                        blocks.push(body.join("\n"));
-                    }
-                    open = None;
-                } else {
-                    body.push(line);
+            Event::Text(text) => {
+                if let Some(body) = &mut open {
+                    body.push_str(&text);
                 }
             }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(body) = open.take() {
+                    blocks.push(body.strip_suffix('\n').unwrap_or(&body).to_owned());
+                }
+            }
+            _ => {}
         }
     }
     blocks
@@ -118,7 +113,16 @@ mod tests {
     }
 
     #[test]
-    fn unclosed_block_is_ignored() {
-        assert!(fenced_blocks("```yaml\nopenapi: 3.0.0\n").is_empty());
+    fn an_unclosed_block_runs_to_the_end_of_the_page() {
+        assert_eq!(
+            fenced_blocks("```yaml\nopenapi: 3.0.0\n"),
+            vec!["openapi: 3.0.0".to_string()]
+        );
+    }
+
+    #[test]
+    fn blocks_inside_components_and_lists_are_found() {
+        let page = "<Accordion title=\"A\">\n\n```json\n{}\n```\n\n</Accordion>\n\n- item\n\n  ```yaml\n  a: 1\n  ```\n";
+        assert_eq!(fenced_blocks(page), vec!["{}".to_string(), "a: 1".into()]);
     }
 }

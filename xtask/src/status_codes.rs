@@ -3,9 +3,10 @@
 
 use crate::codegen::Output;
 use anyhow::{Context, Result, bail};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
 use serde::Deserialize;
 use std::collections::BTreeSet;
-use std::fmt::Write;
 use std::path::Path;
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +56,102 @@ fn camel(code: &str) -> String {
         .collect()
 }
 
+fn ident(name: &str) -> Ident {
+    Ident::new(&camel(name), Span::call_site())
+}
+
+/// The Rust of the enum, its table and its lookups.
+fn emit(rows: &[Row]) -> TokenStream {
+    let n = proc_macro2::Literal::usize_unsuffixed(rows.len());
+    let variants = rows.iter().map(|row| {
+        let doc = format!(" `{}`: {}", row.code, row.description);
+        let action = format!(" Recommended action: {}.", row.action);
+        let name = ident(&row.code);
+        quote! {
+            #[doc = #doc]
+            #[doc = ""]
+            #[doc = #action]
+            #name,
+        }
+    });
+    let entries = rows.iter().map(|row| {
+        let (code, status, description, action) =
+            (&row.code, &row.status, &row.description, &row.action);
+        let (phase, outcome) = (ident(&row.phase), ident(&row.outcome));
+        let (is_final, user_action) = (row.is_final, row.user_action);
+        quote! {
+            Entry {
+                code: #code,
+                status: #status,
+                phase: Phase::#phase,
+                description: #description,
+                action: #action,
+                outcome: Outcome::#outcome,
+                is_final: #is_final,
+                user_action: #user_action,
+            },
+        }
+    });
+    let indexes = rows.iter().enumerate().map(|(i, row)| {
+        let (name, i) = (ident(&row.code), proc_macro2::Literal::usize_unsuffixed(i));
+        quote! { Self::#name => Some(#i), }
+    });
+    let codes = rows.iter().map(|row| {
+        let (code, name) = (&row.code, ident(&row.code));
+        quote! { #code => Self::#name, }
+    });
+    quote! {
+        use super::{Outcome, Phase};
+
+        /// The event inside a verification's phase, as Cashfree names it in
+        /// `sub_status`.
+        ///
+        /// Every variant knows its [`Phase`], Cashfree's description and
+        /// recommended action, and its [`Outcome`]. A code this version does
+        /// not know is kept verbatim in [`SubStatus::Unknown`].
+        #[non_exhaustive]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum SubStatus {
+            #(#variants)*
+            /// A sub-status this version does not know, exactly as Cashfree sent it.
+            Unknown(String),
+        }
+
+        /// What the table says of one known sub-status.
+        #[derive(Debug)]
+        pub(crate) struct Entry {
+            pub code: &'static str,
+            pub status: &'static str,
+            pub phase: Phase,
+            pub description: &'static str,
+            pub action: &'static str,
+            pub outcome: Outcome,
+            pub is_final: bool,
+            pub user_action: bool,
+        }
+
+        pub(crate) static TABLE: [Entry; #n] = [#(#entries)*];
+
+        impl SubStatus {
+            /// The row of [`TABLE`] for a known sub-status.
+            pub(crate) fn index(&self) -> Option<usize> {
+                match self {
+                    #(#indexes)*
+                    Self::Unknown(_) => None,
+                }
+            }
+
+            /// The variant for `code`; unknown codes are kept verbatim.
+            pub(crate) fn from_code(code: &str) -> Self {
+                match code {
+                    #(#codes)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+    }
+}
+
 pub fn outputs(root: &Path) -> Result<Vec<Output>> {
     let text = std::fs::read_to_string(root.join("specs/status-codes.toml"))
         .context("reading specs/status-codes.toml")?;
@@ -89,59 +186,8 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>> {
             );
         }
     }
-    let n = table.sub_status.len();
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{}\n// from specs/status-codes.toml\n",
-        crate::generate::HEADER
-    );
-    s.push_str("use super::{Outcome, Phase};\n\n");
-    s.push_str(
-        "/// The event inside a verification's phase, as Cashfree names it in\n\
-         /// `sub_status`.\n///\n\
-         /// Every variant knows its [`Phase`], Cashfree's description and\n\
-         /// recommended action, and its [`Outcome`]. A code this version does\n\
-         /// not know is kept verbatim in [`SubStatus::Unknown`].\n",
-    );
-    s.push_str("#[non_exhaustive]\n#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\npub enum SubStatus {\n");
-    for row in &table.sub_status {
-        let _ = writeln!(s, "    /// `{}`: {}", row.code, row.description);
-        let _ = writeln!(s, "    ///\n    /// Recommended action: {}.", row.action);
-        let _ = writeln!(s, "    {},", camel(&row.code));
-    }
-    s.push_str("    /// A sub-status this version does not know, exactly as Cashfree sent it.\n    Unknown(String),\n}\n\n");
-    s.push_str("/// What the table says of one known sub-status.\n#[derive(Debug)]\npub(crate) struct Entry {\n    pub code: &'static str,\n    pub status: &'static str,\n    pub phase: Phase,\n    pub description: &'static str,\n    pub action: &'static str,\n    pub outcome: Outcome,\n    pub is_final: bool,\n    pub user_action: bool,\n}\n\n");
-    let _ = writeln!(s, "pub(crate) static TABLE: [Entry; {n}] = [");
-    for row in &table.sub_status {
-        let _ = writeln!(
-            s,
-            "    Entry {{ code: {:?}, status: {:?}, phase: Phase::{}, description: {:?}, action: {:?}, outcome: Outcome::{}, is_final: {}, user_action: {} }},",
-            row.code,
-            row.status,
-            camel(&row.phase),
-            row.description,
-            row.action,
-            camel(&row.outcome),
-            row.is_final,
-            row.user_action
-        );
-    }
-    s.push_str("];\n\nimpl SubStatus {\n    /// The row of [`TABLE`] for a known sub-status.\n    pub(crate) fn index(&self) -> Option<usize> {\n        match self {\n");
-    for (i, row) in table.sub_status.iter().enumerate() {
-        let _ = writeln!(s, "            Self::{} => Some({i}),", camel(&row.code));
-    }
-    s.push_str("            Self::Unknown(_) => None,\n        }\n    }\n\n    /// The variant for `code`; unknown codes are kept verbatim.\n    pub(crate) fn from_code(code: &str) -> Self {\n        match code {\n");
-    for row in &table.sub_status {
-        let _ = writeln!(
-            s,
-            "            {:?} => Self::{},",
-            row.code,
-            camel(&row.code)
-        );
-    }
-    s.push_str("            other => Self::Unknown(other.to_owned()),\n        }\n    }\n}\n");
-    let file: syn::File = syn::parse_str(&s).context("generated status table does not parse")?;
+    let file = emit(&table.sub_status);
+    let file: syn::File = syn::parse2(file).context("generated status table does not parse")?;
     let body = prettyplease::unparse(&file);
     // prettyplease drops the leading line comments; put them back.
     let contents = format!(
