@@ -363,33 +363,64 @@ async fn validation_failures_send_nothing() {
     );
 }
 
-#[tokio::test]
-async fn rate_limit_then_success_waits_the_advertised_time() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = client(sandbox.base_url());
-    client
-        .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "v1"))
-        .await
+/// The wait is measured on tokio's paused clock, which moves only when
+/// every task waits on a timer: the sandbox runs on a thread of its own with
+/// real time, and the client's HTTP stack has no timers (no timeouts, no
+/// idle pool), so the only timer the clock can jump to is the retry's.
+#[test]
+fn rate_limit_then_success_waits_the_advertised_time() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let sandbox = Sandbox::start().await.unwrap();
+            tx.send(sandbox.handle()).unwrap();
+            let _ = stopped.await;
+        });
+    });
+    let sandbox = rx.recv().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
         .unwrap();
-    sandbox.inject(
-        Fault::RateLimited {
-            retry_after_ms: 250,
-        },
-        Some(Operation::PpiStatus),
-        1,
-    );
-    let (logs, guard) = logs::capture();
-    let v = client.ppi().status("u1", "v1").await.unwrap();
-    drop(guard);
-    assert_eq!(v.sub_status, SubStatus::LinkGenerated);
-    assert_eq!(sandbox.stats().requests[&Operation::PpiStatus], 2);
-    let logs = logs.text();
-    // The computed backoff is 1 ms; the wait taken is the advertised one.
-    assert!(
-        logs.contains("status=429") && logs.contains("wait=250ms"),
-        "{logs}"
-    );
+    runtime.block_on(async {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap();
+        let client = Client::builder("CF_TEST_ID", SECRET)
+            .base_url(sandbox.base_url())
+            .http_client(http)
+            .retry_policy(
+                RetryPolicy::default()
+                    .initial_delay(Duration::from_millis(1))
+                    .jitter(false),
+            )
+            .build()
+            .unwrap();
+        client
+            .ppi()
+            .initiate(&PpiInitiateRequest::new("u1", "v1"))
+            .await
+            .unwrap();
+        sandbox.inject(
+            Fault::RateLimited {
+                retry_after_ms: 250,
+            },
+            Some(Operation::PpiStatus),
+            1,
+        );
+        let started = tokio::time::Instant::now();
+        let v = client.ppi().status("u1", "v1").await.unwrap();
+        // The computed backoff is 1 ms; the wait taken is the advertised one.
+        assert_eq!(started.elapsed(), Duration::from_millis(250));
+        assert_eq!(v.sub_status, SubStatus::LinkGenerated);
+        assert_eq!(sandbox.stats().requests[&Operation::PpiStatus], 2);
+    });
+    let _ = stop.send(());
+    server.join().unwrap();
 }
 
 #[tokio::test]

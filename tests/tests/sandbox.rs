@@ -496,13 +496,10 @@ async fn webhooks_arrive_signed_and_verify() {
         sandbox.advance(id).unwrap();
     }
     // 2 events per verification, each delivered twice, plus one refused attempt.
-    for _ in 0..500 {
-        if sandbox.stats().webhooks_delivered >= 8 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let stats = sandbox.stats();
+    let stats = sandbox
+        .wait_for(Duration::from_secs(10), |s| s.webhooks_delivered >= 8)
+        .await
+        .unwrap_or_else(|s| s);
     assert_eq!(
         (stats.webhooks_delivered, stats.webhook_attempts),
         (8, 9),
@@ -713,12 +710,10 @@ async fn the_axum_extractor_accepts_the_sandboxs_deliveries_and_refuses_forgerie
         .initiate(&VerificationSuiteInitiateRequest::for_user_id("ax-vs", "u"))
         .await
         .unwrap();
-    for _ in 0..500 {
-        if seen.lock().unwrap().len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    sandbox
+        .wait_for(Duration::from_secs(10), |s| s.webhooks_delivered >= 2)
+        .await
+        .expect("both deliveries arrive");
     let mut got = seen.lock().unwrap().clone();
     got.sort();
     assert_eq!(
@@ -801,12 +796,10 @@ async fn verification_suite_deliveries_signed_in_the_body_on_request() {
         .initiate(&PpiInitiateRequest::new("u", "body-ppi"))
         .await
         .unwrap();
-    for _ in 0..500 {
-        if sandbox.stats().webhooks_delivered >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    sandbox
+        .wait_for(Duration::from_secs(10), |s| s.webhooks_delivered >= 2)
+        .await
+        .expect("both deliveries arrive");
     let verifier = Verifier::new("whsec");
     let mut schemes: Vec<(String, Scheme)> = receiver
         .received()

@@ -6,6 +6,7 @@ use cashfree_vkyc::webhook::Verifier;
 use cashfree_vkyc::{Client, PpiInitiateRequest, VerificationSuiteInitiateRequest};
 use cashfree_vkyc_sandbox::{ControlError, Family, Sandbox, SandboxConfig, Scenario};
 use serde_json::{Value, json};
+use std::time::Duration;
 use workspace_tests::canned::{Canned, Reply};
 
 fn client(sandbox: &Sandbox, secret: &str) -> Client {
@@ -26,22 +27,6 @@ async fn post(sandbox: &Sandbox, path: &str, body: Value) -> (u16, Value) {
         response.status().as_u16(),
         response.json().await.unwrap_or(Value::Null),
     )
-}
-
-/// Waits until the receiver has `n` requests; no fixed sleep decides it.
-async fn received(receiver: &Canned, n: usize) -> Vec<workspace_tests::canned::Received> {
-    tokio::time::timeout(std::time::Duration::from_secs(10), async {
-        loop {
-            let got = receiver.received();
-            if got.len() >= n {
-                return got;
-            }
-            tokio::task::yield_now().await;
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
-    })
-    .await
-    .expect("the deliveries arrive")
 }
 
 #[tokio::test]
@@ -173,7 +158,11 @@ async fn webhooks_are_signed_with_the_clients_secret() {
         ))
         .await
         .unwrap();
-    let deliveries = received(&receiver, 2).await;
+    sandbox
+        .wait_for(Duration::from_secs(10), |s| s.webhooks_delivered >= 2)
+        .await
+        .expect("both deliveries arrive");
+    let deliveries = receiver.received();
     for delivery in &deliveries {
         assert!(
             Verifier::new(secret)
@@ -200,8 +189,10 @@ async fn failed_deliveries_are_visible() {
         .initiate(&PpiInitiateRequest::new("u1", "refused-1"))
         .await
         .unwrap();
-    received(&receiver, 1).await;
-    let stats = sandbox.stats();
+    let stats = sandbox
+        .wait_for(Duration::from_secs(10), |s| s.last_webhook_error.is_some())
+        .await
+        .expect("the failed attempt is reported");
     let error = stats.last_webhook_error.expect("the failure is recorded");
     assert!(error.contains("401"), "{error}");
     assert_eq!(stats.webhooks_delivered, 0);

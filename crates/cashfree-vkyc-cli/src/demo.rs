@@ -142,15 +142,12 @@ pub async fn run(step: Duration) -> Result<(), Failure> {
         println!("agent remarks: {remarks}");
     }
 
-    // Deliveries run in the background; give the last ones a moment.
-    for _ in 0..100 {
-        let stats = sandbox.stats();
-        if stats.webhooks_delivered + inbox.rejected.load(Ordering::Relaxed) >= expected_webhooks()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    // Deliveries run in the background; wait for the last ones.
+    let _ = sandbox
+        .wait_for(Duration::from_secs(2), |stats| {
+            stats.webhooks_delivered + inbox.rejected.load(Ordering::Relaxed) >= expected_webhooks()
+        })
+        .await;
     println!(
         "\nWebhooks: {} received and verified, {} rejected.",
         inbox.verified.load(Ordering::Relaxed),

@@ -142,6 +142,34 @@ impl SandboxHandle {
         self.state.stats()
     }
 
+    /// Waits until the stats satisfy `done` (checked after every webhook
+    /// delivery attempt), or `timeout` passes: the stats then, as `Ok` or
+    /// as `Err` on time-out. Webhooks are delivered in the background, so
+    /// this is how a test waits for them without sleeping.
+    pub async fn wait_for(
+        &self,
+        timeout: Duration,
+        mut done: impl FnMut(&Stats) -> bool,
+    ) -> Result<Stats, Stats> {
+        let webhooks = &self.state.webhooks;
+        let waiting = async {
+            loop {
+                // Registered before the check, so no change is missed.
+                let changed = webhooks.changed.notified();
+                tokio::pin!(changed);
+                changed.as_mut().enable();
+                let stats = self.stats();
+                if done(&stats) {
+                    return stats;
+                }
+                changed.await;
+            }
+        };
+        tokio::time::timeout(timeout, waiting)
+            .await
+            .map_err(|_| self.stats())
+    }
+
     /// Chooses the path of a verification: `"id"` when one family has it,
     /// `(Family::Ppi, "id")` otherwise.
     pub fn set_scenario(

@@ -59,6 +59,8 @@ pub(crate) struct WebhookSender {
     delivered: AtomicU64,
     attempts: AtomicU64,
     last_error: Mutex<Option<String>>,
+    /// Woken after every delivery attempt, for those waiting on the stats.
+    pub changed: tokio::sync::Notify,
 }
 
 impl WebhookSender {
@@ -76,6 +78,7 @@ impl WebhookSender {
             delivered: AtomicU64::new(0),
             attempts: AtomicU64::new(0),
             last_error: Mutex::new(None),
+            changed: tokio::sync::Notify::new(),
         }
     }
 
@@ -162,6 +165,7 @@ impl WebhookSender {
             let failure = match request.send().await {
                 Ok(response) if response.status().is_success() => {
                     self.delivered.fetch_add(1, Ordering::Relaxed);
+                    self.changed.notify_waiters();
                     return;
                 }
                 Ok(response) => format!("the receiver answered {}", response.status()),
@@ -170,6 +174,7 @@ impl WebhookSender {
             tracing::warn!("webhook attempt {attempt} to {url} failed: {failure}");
             *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
                 Some(format!("attempt {attempt} to {url}: {failure}"));
+            self.changed.notify_waiters();
             if attempt < MAX_ATTEMPTS {
                 tokio::time::sleep(wait).await;
                 wait *= 2;
