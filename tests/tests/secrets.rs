@@ -1,0 +1,113 @@
+//! What the facade never reveals, and the 2FA signature it sends.
+
+use cashfree_vkyc::{Client, Error, PpiInitiateRequest, RetryPolicy};
+use cashfree_vkyc_sandbox::{Fault, Operation, Sandbox};
+use std::time::Duration;
+use workspace_tests::canned::{Canned, Reply};
+use workspace_tests::{SECRET, logs, root};
+
+#[tokio::test]
+async fn the_secret_is_in_no_debug_output_and_no_log() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let (logs, guard) = logs::capture();
+    let builder = Client::builder("CF_TEST_ID", SECRET).base_url(sandbox.base_url());
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().unwrap();
+    sandbox.inject(Fault::ServerError, None, 2);
+    sandbox.inject(Fault::DropAfterProcessing, Some(Operation::PpiInitiate), 1);
+    client
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("u1", "logged"))
+        .await
+        .unwrap();
+    let missing = client.ppi().status("u1", "nope").await.unwrap_err();
+    let wrong = Client::builder("CF_TEST_ID", "wrong-secret-value")
+        .base_url("http://127.0.0.1:1")
+        .build()
+        .unwrap();
+    let transport = wrong.ppi().status("u", "v").await.unwrap_err();
+    drop(guard);
+    let everything = format!(
+        "{builder_debug}\n{client:?}\n{missing:?}\n{missing}\n{transport:?}\n{transport}\n{wrong:?}\n{}",
+        logs.text()
+    );
+    assert!(
+        logs.text().contains("cashfree_vkyc"),
+        "spans were captured: {}",
+        logs.text()
+    );
+    assert!(
+        logs.text().contains("ppi.initiate") && logs.text().contains("attempts="),
+        "{}",
+        logs.text()
+    );
+    assert!(
+        !everything.contains(SECRET),
+        "the secret leaked:\n{everything}"
+    );
+    assert!(!everything.contains("wrong-secret-value"));
+    assert!(format!("{client:?}").contains("[redacted]"));
+}
+
+#[tokio::test]
+async fn two_factor_signature_decrypts_to_client_id_and_time() {
+    use base64::Engine;
+    use rsa::pkcs8::DecodePrivateKey;
+
+    let public =
+        std::fs::read_to_string(root().join("tests/fixtures/2fa-test-public.pem")).unwrap();
+    let private =
+        std::fs::read_to_string(root().join("tests/fixtures/2fa-test-private.pem")).unwrap();
+    let private = rsa::RsaPrivateKey::from_pkcs8_pem(&private).unwrap();
+    let server = Canned::start([
+        Reply::status(500, "{}"),
+        Reply::ok(r#"{"verification_id":"v1"}"#),
+        Reply::ok(r#"{"verification_id":"p"}"#),
+    ])
+    .await;
+    let client = Client::builder("CF_CLIENT_ID_2FA", SECRET)
+        .base_url(&server.base_url)
+        .public_key_pem(public)
+        .retry_policy(RetryPolicy::default().initial_delay(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    client.verification_suite().status("v1").await.unwrap();
+    client.ppi().status("u", "p").await.unwrap();
+    let received = server.received();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut signatures = Vec::new();
+    for attempt in &received[..2] {
+        let signature = attempt.headers["x-cf-signature"].to_str().unwrap();
+        let ciphertext = base64::engine::general_purpose::STANDARD
+            .decode(signature)
+            .unwrap();
+        let message = private
+            .decrypt(rsa::Oaep::new::<sha1::Sha1>(), &ciphertext)
+            .unwrap();
+        let message = String::from_utf8(message).unwrap();
+        let (id, secs) = message.split_once('.').unwrap();
+        assert_eq!(id, "CF_CLIENT_ID_2FA");
+        let secs: u64 = secs.parse().unwrap();
+        assert!(
+            secs <= now && now - secs < 120,
+            "signed at {secs}, now {now}"
+        );
+        signatures.push(signature.to_owned());
+    }
+    assert_ne!(
+        signatures[0], signatures[1],
+        "the retry carries a fresh signature"
+    );
+    assert!(
+        received[2].headers.get("x-cf-signature").is_none(),
+        "PPI requests are not signed"
+    );
+
+    let bad = Client::builder("id", SECRET)
+        .public_key_pem("-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----")
+        .build();
+    assert!(matches!(bad, Err(Error::Config(_))));
+}
