@@ -1,15 +1,9 @@
 //! `cargo xtask codegen`: sources ▶ merge ▶ overlays ▶ validate ▶ generate.
 
+pub use crate::generate::Output;
 use crate::{generate, merge, overlay, sources, validate};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
-
-/// One file the pipeline produces, relative to the workspace root.
-#[derive(Debug)]
-pub struct Output {
-    pub path: PathBuf,
-    pub contents: String,
-}
 
 /// The families are the folders of `specs/sources/`; the module name is the
 /// folder name with `-` as `_`.

@@ -1,7 +1,7 @@
 //! Generates the facade's `SubStatus` enum and its knowledge table from
 //! `specs/status-codes.toml`, so the enum and the table cannot disagree.
 
-use crate::codegen::Output;
+use crate::generate::Output;
 use anyhow::{Context, Result, bail};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -1,7 +1,8 @@
 //! `cashfree-vkyc demo`: both API families through their lifecycle on an
 //! in-process sandbox, with signed webhooks verified as they arrive.
 
-use crate::{Failure, output};
+use crate::failure::Failure;
+use crate::output;
 use axum::extract::State;
 use axum::http::StatusCode;
 use cashfree_vkyc::webhook::Verifier;

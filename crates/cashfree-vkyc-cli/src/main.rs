@@ -1,6 +1,8 @@
 //! `cashfree-vkyc`: Cashfree Video KYC from the command line.
 
 mod demo;
+mod failure;
+mod family;
 mod notices;
 mod output;
 mod webhook_cmd;
@@ -11,6 +13,8 @@ use cashfree_vkyc::{
 };
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use failure::{Failure, usage};
+use family::ApiFamily;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -100,24 +104,6 @@ enum Env {
     Production,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ApiFamily {
-    /// PPI, /ppi/kyc/vkyc
-    Ppi,
-    /// Verification Suite, /verification/vkyc
-    #[value(alias = "verification")]
-    VerificationSuite,
-}
-
-impl From<ApiFamily> for cashfree_vkyc::Api {
-    fn from(api: ApiFamily) -> Self {
-        match api {
-            ApiFamily::Ppi => cashfree_vkyc::Api::Ppi,
-            ApiFamily::VerificationSuite => cashfree_vkyc::Api::VerificationSuite,
-        }
-    }
-}
-
 #[derive(Subcommand)]
 enum Command {
     /// Start a Video KYC and print the link.
@@ -195,31 +181,6 @@ pub(crate) struct Target {
     /// The user's id (PPI).
     #[arg(long)]
     user_id: Option<String>,
-}
-
-/// A failure and the exit code it deserves.
-pub(crate) struct Failure {
-    code: u8,
-    error: Option<Box<Error>>,
-    message: String,
-}
-
-impl From<Error> for Failure {
-    fn from(error: Error) -> Self {
-        Failure {
-            code: 1,
-            message: error.to_string(),
-            error: Some(Box::new(error)),
-        }
-    }
-}
-
-pub(crate) fn usage(message: impl Into<String>) -> Failure {
-    Failure {
-        code: 2,
-        error: None,
-        message: message.into(),
-    }
 }
 
 fn main() -> ExitCode {

@@ -1,6 +1,6 @@
 //! What the command prints, for people and for machines.
 
-use crate::Failure;
+use crate::failure::Failure;
 use cashfree_vkyc::{Error, Verification, Watch};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
@@ -107,7 +107,7 @@ pub async fn follow(json: bool, label: &str, mut watch: Watch) -> Result<Verific
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }
-    last.ok_or_else(|| crate::usage("the watch ended before any update"))
+    last.ok_or_else(|| crate::failure::usage("the watch ended before any update"))
 }
 
 /// Prints a failure: one line on stderr for people (with Cashfree's

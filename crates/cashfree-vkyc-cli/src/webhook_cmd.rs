@@ -1,6 +1,6 @@
 //! `cashfree-vkyc verify-webhook`.
 
-use crate::ApiFamily;
+use crate::family::ApiFamily;
 use cashfree_vkyc::webhook::{
     ATTEMPT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier, WebhookError,
 };

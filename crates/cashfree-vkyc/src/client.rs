@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::ops::{Ppi, VerificationSuite};
 use crate::retry::RetryPolicy;
-use crate::transport::CallTransport;
+use crate::transport::{CallTransport, Shared};
 use cashfree_vkyc_raw::{Hooks, ppi as raw_ppi, verification_suite as raw_vs};
 use http::HeaderValue;
 use std::fmt;
@@ -233,18 +233,6 @@ pub(crate) struct Inner {
     pub(crate) raw_ppi: raw_ppi::Client,
     pub(crate) raw_vs: raw_vs::Client,
     pub(crate) shared: Arc<Shared>,
-}
-
-/// What every request needs, shared with the transports.
-pub(crate) struct Shared {
-    pub(crate) client_id: String,
-    pub(crate) client_id_header: HeaderValue,
-    pub(crate) client_secret_header: HeaderValue,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) max_response_bytes: usize,
-    pub(crate) set_user_agent: bool,
-    #[cfg(feature = "two-factor")]
-    pub(crate) signer: Option<crate::signing::Signer>,
 }
 
 impl Client {

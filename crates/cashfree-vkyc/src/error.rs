@@ -381,7 +381,7 @@ impl ApiError {
         let pick = |own: &Option<serde_json::Value>, key: &str| {
             own.as_ref()
                 .or_else(|| nested.and_then(|n| n.get(key)))
-                .and_then(crate::verification::text)
+                .and_then(crate::lenient::text)
         };
         let header = |name: &str| {
             headers

@@ -49,6 +49,7 @@
 
 mod client;
 mod error;
+mod lenient;
 mod ops;
 mod request;
 mod retry;

@@ -1,5 +1,8 @@
 //! The operations of each API family.
 
+// `client` hands out the per-family handles defined here
+// (`Client::ppi()`), and they borrow the client to make their calls: the
+// two modules refer to each other by design.
 use crate::client::Client;
 use crate::error::{ApiError, DecodeError, Error, Result, ValidationError};
 use crate::request::{

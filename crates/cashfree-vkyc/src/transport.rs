@@ -2,8 +2,8 @@
 //! with backoff, fresh 2FA signatures, and a copy of the final response
 //! body so that nothing Cashfree sends is lost.
 
-use crate::client::Shared;
 use crate::error::REQUEST_ID;
+use crate::retry::RetryPolicy;
 use bytes::Bytes;
 use cashfree_vkyc_raw::{OperationInfo, Transport, TransportFuture};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -19,6 +19,18 @@ const X_CF_SIGNATURE: HeaderName = HeaderName::from_static("x-cf-signature");
 /// progenitor's own header, from the document's `info.version`; Cashfree
 /// reads only `x-api-version`.
 const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
+/// What every request needs: built by the client, read by its transports.
+pub(crate) struct Shared {
+    pub(crate) client_id: String,
+    pub(crate) client_id_header: HeaderValue,
+    pub(crate) client_secret_header: HeaderValue,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) set_user_agent: bool,
+    #[cfg(feature = "two-factor")]
+    pub(crate) signer: Option<crate::signing::Signer>,
+}
 
 tokio::task_local! {
     /// The call in progress on this task, set by the operation around the

@@ -1,5 +1,8 @@
 //! Following one verification until it is final.
 
+// A watch keeps a clone of the client to poll with, and the operations
+// create watches (`client.ppi().watch(..)`): ops → watch → client → ops is
+// a cycle by design.
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::status::SubStatus;

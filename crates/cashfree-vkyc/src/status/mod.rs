@@ -8,6 +8,10 @@
 
 // Written by `cargo xtask codegen` from specs/status-codes.toml and formatted
 // by prettyplease; rustfmt must not touch it.
+// `generated` (written by `cargo xtask codegen` from the status table)
+// uses `Phase` and `Outcome` from here, and this module re-exports its
+// `SubStatus`: one module, split so that generated and hand-written code
+// never share a file.
 #[rustfmt::skip]
 mod generated;
 

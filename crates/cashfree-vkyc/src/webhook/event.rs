@@ -3,7 +3,8 @@
 //! events.
 
 use super::WebhookError;
-use crate::verification::{Api, LenientTime, Verification, text};
+use crate::lenient::{LenientTime, text};
+use crate::verification::{Api, Verification};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::fmt;

@@ -1,0 +1,112 @@
+//! Reading Cashfree's JSON as leniently as Cashfree writes it: values as
+//! text whatever their JSON type, and dates in every form it uses.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+/// A JSON value as text: strings as they are, numbers and booleans as
+/// their JSON text, `""` and `null` (and objects, arrays) as absent.
+pub(crate) fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A date or time as Cashfree wrote it, with its best reading.
+///
+/// Cashfree writes the same field as `2026-06-03`, `2025-08-03T00:00:00.000Z`
+/// or `2025-05-06 15:04:05` depending on the API; the text is always kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LenientTime {
+    raw: String,
+}
+
+/// The reading of a [`LenientTime`].
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timestamp {
+    /// A date without a time (`2026-06-03`, or `03-06-2026`).
+    Date(NaiveDate),
+    /// A date-time with a zone (RFC 3339).
+    DateTime(DateTime<FixedOffset>),
+    /// A date-time without a zone (`2025-05-06 15:04:05`).
+    Local(NaiveDateTime),
+}
+
+impl LenientTime {
+    /// Keeps `raw`; it is read in any of the forms Cashfree uses when
+    /// [`timestamp`](Self::timestamp) or [`date`](Self::date) is called.
+    /// Never fails.
+    pub fn parse(raw: impl Into<String>) -> Self {
+        LenientTime { raw: raw.into() }
+    }
+
+    /// The text as Cashfree sent it.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The reading, if the text is in a known form.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        let s = self.raw.trim();
+        DateTime::parse_from_rfc3339(s)
+            .map(Timestamp::DateTime)
+            .or_else(|_| {
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").map(Timestamp::Local)
+            })
+            .or_else(|_| {
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").map(Timestamp::Local)
+            })
+            .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Timestamp::Date))
+            .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y").map(Timestamp::Date))
+            .ok()
+    }
+
+    /// The calendar date, whatever the form.
+    pub fn date(&self) -> Option<NaiveDate> {
+        match self.timestamp()? {
+            Timestamp::Date(d) => Some(d),
+            Timestamp::DateTime(t) => Some(t.date_naive()),
+            Timestamp::Local(t) => Some(t.date()),
+        }
+    }
+}
+
+impl fmt::Display for LenientTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Serialize for LenientTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_every_form() {
+        let d = LenientTime::parse("2026-06-03");
+        assert_eq!(d.date(), NaiveDate::from_ymd_opt(2026, 6, 3));
+        let t = LenientTime::parse("2025-08-03T00:00:00.000Z");
+        assert!(matches!(t.timestamp(), Some(Timestamp::DateTime(_))));
+        assert_eq!(t.date(), NaiveDate::from_ymd_opt(2025, 8, 3));
+        let l = LenientTime::parse("2025-05-06 15:04:05");
+        assert!(matches!(l.timestamp(), Some(Timestamp::Local(_))));
+        let dmy = LenientTime::parse("02-02-1995");
+        assert_eq!(dmy.date(), NaiveDate::from_ymd_opt(1995, 2, 2));
+        let junk = LenientTime::parse("next tuesday");
+        assert_eq!(junk.timestamp(), None);
+        assert_eq!(junk.as_str(), "next tuesday");
+    }
+}
