@@ -5,7 +5,9 @@ pub mod bench;
 pub mod canned;
 pub mod examples;
 pub mod logs;
-pub mod surface;
+
+/// The generated surface's reading lives with the xtask, which diffs it.
+pub use xtask::surface;
 
 use std::path::PathBuf;
 
@@ -31,4 +33,69 @@ pub fn fast_client(base_url: &str) -> cashfree_vkyc::Client {
         )
         .build()
         .expect("a client for a local server")
+}
+
+/// A copy of everything the spec pipeline reads and writes, in a fresh
+/// folder named after `tag`, committed to a git repository of its own (so
+/// that `git status` and `surface-diff` can be asked about it).
+pub fn copy_of_workspace(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cashfree-vkyc-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in [
+        "specs",
+        "crates/cashfree-vkyc-raw/src/generated",
+        "crates/cashfree-vkyc/src/status",
+        "crates/cashfree-vkyc-sandbox/spec",
+    ] {
+        copy_dir(&root().join(sub), &dir.join(sub));
+    }
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(
+            status.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "base"]);
+    dir
+}
+
+/// `git status --porcelain` of a folder of a copy.
+pub fn git_status(dir: &std::path::Path, of: &str) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["status", "--porcelain", of])
+        .output()
+        .expect("git runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

@@ -11,38 +11,9 @@ fn generated_files_are_fresh() {
     );
 }
 
-/// A copy of the inputs and outputs the pipeline reads and writes.
-fn copy_of_workspace() -> std::path::PathBuf {
-    let root = workspace_tests::root();
-    let dir = std::env::temp_dir().join(format!("cashfree-vkyc-freshness-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    for sub in [
-        "specs",
-        "crates/cashfree-vkyc-raw/src/generated",
-        "crates/cashfree-vkyc/src/status",
-        "crates/cashfree-vkyc-sandbox/spec",
-    ] {
-        copy_dir(&root.join(sub), &dir.join(sub));
-    }
-    dir
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_changed_source_or_overlay_is_reported_with_a_diff() {
-    let dir = copy_of_workspace();
+    let dir = workspace_tests::copy_of_workspace("freshness");
     assert!(
         xtask::codegen::stale(&dir).unwrap().is_empty(),
         "the copy starts fresh"

@@ -82,6 +82,14 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>> {
         });
     }
     outputs.extend(crate::status_codes::outputs(root)?);
+    let disagreements = crate::status_pages::check(root)?;
+    if !disagreements.is_empty() {
+        bail!(
+            "specs/status-codes.toml disagrees with Cashfree's status pages ({}); correct the table:\n  {}",
+            disagreements.len(),
+            disagreements.join("\n  ")
+        );
+    }
     outputs.push(Output {
         path: format!("{SANDBOX_SPEC}/status-codes.toml").into(),
         contents: std::fs::read_to_string(root.join("specs/status-codes.toml"))

@@ -1,16 +1,64 @@
+//! `cargo xtask`: the workspace's build tasks.
+
+use clap::{Parser, Subcommand};
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
-use std::time::Instant;
-use xtask::codegen;
+use std::time::{Duration, Instant};
+use xtask::{codegen, surface_diff, update_specs};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "The cashfree-vkyc workspace's build tasks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
 
-  codegen          regenerate specs/openapi/*.json and the generated Rust files
-  codegen --check  regenerate in memory; exit 1 with a diff if a checked-in file is stale";
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate specs/openapi/*.json and the generated Rust files from specs/.
+    Codegen {
+        /// Regenerate in memory; exit 1 with a diff if a checked-in file is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Fetch every vendored page from Cashfree (all or nothing), and report
+    /// Video KYC pages that are published but not vendored.
+    UpdateSpecs {
+        /// Print `path url` for every vendored file.
+        #[arg(long, conflicts_with_all = ["check", "add"])]
+        list: bool,
+        /// Fetch and compare without writing: exit 1 listing the pages that differ upstream.
+        #[arg(long, conflicts_with = "add")]
+        check: bool,
+        /// Vendor a page that is not vendored yet: URL, and the path to keep it at
+        /// (by default, its family's folder and its name).
+        #[arg(long, num_args = 1..=2, value_names = ["URL", "PATH"])]
+        add: Option<Vec<String>>,
+        /// Fetch from this scheme://host[:port] instead (a mirror, a local server); paths are kept.
+        #[arg(long)]
+        from: Option<String>,
+        /// Seconds to wait for each page.
+        #[arg(long, default_value_t = 20)]
+        timeout: u64,
+    },
+    /// List every change to the generated surface and the status table since a
+    /// git revision, each classified, as Markdown for a pull request.
+    SurfaceDiff {
+        /// The revision to compare with.
+        #[arg(long, default_value = "HEAD")]
+        base: String,
+        /// Also add the changes to `## Unreleased` in CHANGELOG.md.
+        #[arg(long)]
+        changelog: bool,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let cli = Cli::parse();
     let root = match codegen::workspace_root() {
         Ok(root) => root,
         Err(e) => {
@@ -18,9 +66,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    match run(&root, cli.task) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(root: &Path, task: Task) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let result = match args.as_slice() {
-        ["codegen"] => codegen::write(&root).map(|written| {
+    match task {
+        Task::Codegen { check: false } => {
+            let written = codegen::write(root)?;
             for path in &written {
                 println!("wrote {}", path.display());
             }
@@ -29,30 +88,77 @@ fn main() -> ExitCode {
                 written.len(),
                 started.elapsed()
             );
-            true
-        }),
-        ["codegen", "--check"] => codegen::stale(&root).map(|report| {
-            if report.is_empty() {
-                println!("codegen: up to date ({:.2?})", started.elapsed());
-                true
-            } else {
+        }
+        Task::Codegen { check: true } => {
+            let report = codegen::stale(root)?;
+            if !report.is_empty() {
                 // A closed pipe (`| head`) is not an error worth a panic.
                 let _ = std::io::stdout().write_all(report.as_bytes());
-                eprintln!("codegen: checked-in files are stale; run `cargo xtask codegen` and commit the result");
-                false
+                eprintln!(
+                    "codegen: checked-in files are stale; run `cargo xtask codegen` and commit the result"
+                );
+                return Ok(ExitCode::FAILURE);
             }
-        }),
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
+            println!("codegen: up to date ({:.2?})", started.elapsed());
         }
-    };
-    match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+        Task::UpdateSpecs { list: true, .. } => {
+            for line in update_specs::list(root)? {
+                println!("{line}");
+            }
+        }
+        Task::UpdateSpecs {
+            check,
+            add,
+            from,
+            timeout,
+            ..
+        } => {
+            let options = update_specs::Options {
+                from,
+                timeout: Duration::from_secs(timeout.max(1)),
+            };
+            let report = match (&add, check) {
+                (Some(add), _) => {
+                    update_specs::add(root, &add[0], add.get(1).map(String::as_str), &options)?
+                }
+                (None, true) => update_specs::check(root, &options)?,
+                (None, false) => update_specs::update(root, &options)?,
+            };
+            for warning in &report.warnings {
+                eprintln!("warning: {warning}");
+            }
+            for url in &report.unvendored {
+                println!("published but not vendored: {url}");
+            }
+            if check {
+                for path in &report.changed {
+                    println!("differs upstream: {path}");
+                }
+                if !report.changed.is_empty() {
+                    return Ok(ExitCode::FAILURE);
+                }
+                println!(
+                    "update-specs: every vendored page matches ({:.2?})",
+                    started.elapsed()
+                );
+            } else {
+                for path in &report.changed {
+                    println!("wrote {path}");
+                }
+                println!(
+                    "update-specs: {} file(s) changed in {:.2?}",
+                    report.changed.len(),
+                    started.elapsed()
+                );
+            }
+        }
+        Task::SurfaceDiff { base, changelog } => {
+            let changes = surface_diff::diff(root, &base)?;
+            print!("{}", surface_diff::markdown(&changes, &base));
+            if changelog && !changes.is_empty() {
+                surface_diff::write_changelog(root, &changes)?;
+            }
         }
     }
+    Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@
 //! a page changes.
 //!
 //! Examples are validated with the `jsonschema` crate. OpenAPI 3.0 schemas
-//! are JSON Schema with a few differences, bridged in [`as_json_schema`]
+//! are JSON Schema with a few differences, bridged in `as_json_schema`
 //! without moving any schema, so pointers stay those of the document:
 //! `nullable`, `int32`, and two policies of this project (an object schema
 //! that names its properties is closed; patterns are ECMA-262 regular
