@@ -61,7 +61,7 @@ fn clients(
         .block_on(
             facade
                 .ppi()
-                .initiate(&PpiInitiateRequest::new("USER1", "bench-status")),
+                .initiate(&PpiInitiateRequest::new("bench-status", "USER1")),
         )
         .unwrap();
     let http = reqwest::Client::builder()
@@ -152,7 +152,7 @@ fn run(c: &mut Criterion, group_name: &str, same_thread: bool) {
     });
     group.bench_function("facade", |b| {
         b.to_async(&runtime).iter(|| async {
-            black_box(facade.ppi().status("USER1", "bench-status").await.unwrap())
+            black_box(facade.ppi().status("bench-status", "USER1").await.unwrap())
         })
     });
     group.finish();
@@ -172,7 +172,7 @@ fn count(kind: &str, n: usize) {
     runtime.block_on(async {
         for _ in 0..n {
             if kind == "facade" {
-                black_box(facade.ppi().status("USER1", "bench-status").await.unwrap());
+                black_box(facade.ppi().status("bench-status", "USER1").await.unwrap());
             } else {
                 black_box(by_hand(&http, &url).await);
             }

@@ -72,7 +72,7 @@ fn main() {
         .unwrap();
         client
             .ppi()
-            .initiate(&cashfree_vkyc::PpiInitiateRequest::new("USER1", "load-1"))
+            .initiate(&cashfree_vkyc::PpiInitiateRequest::new("load-1", "USER1"))
             .await
             .unwrap();
 

@@ -113,7 +113,7 @@ async fn an_html_error_page_says_what_it_is() {
     .await;
     let e = client(&server.base_url)
         .ppi()
-        .status("u1", "v1")
+        .status("v1", "u1")
         .await
         .unwrap_err();
     assert_eq!(
@@ -146,7 +146,7 @@ async fn reading_stops_at_the_limit_with_or_without_a_length() {
             .unwrap()
     };
     let client = limited(&server.base_url);
-    let e = client.ppi().status("u1", "v1").await.unwrap_err();
+    let e = client.ppi().status("v1", "u1").await.unwrap_err();
     assert!(
         matches!(
             &e,
@@ -160,12 +160,12 @@ async fn reading_stops_at_the_limit_with_or_without_a_length() {
     );
     assert!(!e.is_retryable());
     // An answer under the limit is read as usual, and nothing was retried.
-    let ok = client.ppi().status("u1", "v1").await.unwrap();
+    let ok = client.ppi().status("v1", "u1").await.unwrap();
     assert_eq!(ok.verification_id, "v1");
     assert_eq!(server.received().len(), 2);
     // No content-length: reading stops once the chunks pass the limit.
     let (base, _stop) = chunked(64, 1024).await;
-    let e = limited(&base).ppi().status("u1", "v1").await.unwrap_err();
+    let e = limited(&base).ppi().status("v1", "u1").await.unwrap_err();
     assert!(matches!(e, Error::ResponseTooLarge { .. }), "{e:?}");
 }
 
@@ -173,7 +173,7 @@ async fn reading_stops_at_the_limit_with_or_without_a_length() {
 async fn the_default_limit_is_a_few_mib() {
     assert_eq!(cashfree_vkyc::DEFAULT_MAX_RESPONSE_BYTES, 4 << 20);
     let (base, _stop) = chunked(5 << 10, 1024).await;
-    let e = client(&base).ppi().status("u1", "v1").await.unwrap_err();
+    let e = client(&base).ppi().status("v1", "u1").await.unwrap_err();
     assert!(
         matches!(e, Error::ResponseTooLarge { limit, .. } if limit == 4 << 20),
         "{e:?}"

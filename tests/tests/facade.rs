@@ -37,7 +37,7 @@ async fn every_documented_success_example_decodes() {
                 ("ppi", _) => {
                     client
                         .ppi()
-                        .status("USER827364", "TestVkycVerification")
+                        .status("TestVkycVerification", "USER827364")
                         .await
                 }
                 (_, true) => {
@@ -116,7 +116,7 @@ async fn lenient_decoding_of_what_cashfree_really_sends() {
     .await;
     let v = client(&server.base_url)
         .ppi()
-        .status("u", "v2")
+        .status("v2", "u")
         .await
         .unwrap();
     assert_eq!(v.cashfree_id.as_deref(), Some("8901234567890123458"));
@@ -148,7 +148,7 @@ async fn a_broken_success_body_is_a_decode_error_with_the_raw_body() {
     let server = Canned::start([Reply::ok("<html>gateway</html>")]).await;
     let e = client(&server.base_url)
         .ppi()
-        .status("u", "v")
+        .status("v", "u")
         .await
         .unwrap_err();
     assert!(
@@ -227,7 +227,7 @@ async fn requests_carry_credentials_version_and_agent_but_no_progenitor_header()
         .status_by_reference_id(1358)
         .await
         .unwrap();
-    client.ppi().status("u1", "v").await.unwrap();
+    client.ppi().status("v", "u1").await.unwrap();
     let received = server.received();
     let vs = &received[0];
     assert_eq!(vs.method, "GET");
@@ -264,7 +264,7 @@ async fn validation_failures_send_nothing() {
         (
             client
                 .ppi()
-                .initiate(&PpiInitiateRequest::new("u", "bad id!"))
+                .initiate(&PpiInitiateRequest::new("bad id!", "u"))
                 .await
                 .unwrap_err(),
             "verification_id",
@@ -272,7 +272,7 @@ async fn validation_failures_send_nothing() {
         (
             client
                 .ppi()
-                .initiate(&PpiInitiateRequest::new("", "v1"))
+                .initiate(&PpiInitiateRequest::new("v1", ""))
                 .await
                 .unwrap_err(),
             "user_id",
@@ -280,7 +280,7 @@ async fn validation_failures_send_nothing() {
         (
             client
                 .ppi()
-                .initiate(&PpiInitiateRequest::new("u".repeat(51), "v1"))
+                .initiate(&PpiInitiateRequest::new("v1", "u".repeat(51)))
                 .await
                 .unwrap_err(),
             "user_id",
@@ -288,7 +288,7 @@ async fn validation_failures_send_nothing() {
         (
             client
                 .ppi()
-                .initiate(&PpiInitiateRequest::new("u", "v1").security_questions([
+                .initiate(&PpiInitiateRequest::new("v1", "u").security_questions([
                     SecurityQuestion::new(1, "q", "a"),
                     SecurityQuestion::new(3, "q", "a"),
                 ]))
@@ -299,7 +299,7 @@ async fn validation_failures_send_nothing() {
         (
             client
                 .ppi()
-                .initiate(&PpiInitiateRequest::new("u", "v1").security_question("", "a"))
+                .initiate(&PpiInitiateRequest::new("v1", "u").security_question("", "a"))
                 .await
                 .unwrap_err(),
             "security_questions[0].question",
@@ -331,7 +331,7 @@ async fn validation_failures_send_nothing() {
             "reference_id",
         ),
         (
-            client.ppi().status("u", "").await.unwrap_err(),
+            client.ppi().status("", "u").await.unwrap_err(),
             "verification_id",
         ),
     ];
@@ -359,13 +359,13 @@ async fn watch_follows_a_verification_to_its_outcome() {
     let client = client(sandbox.base_url());
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "watched"))
+        .initiate(&PpiInitiateRequest::new("watched", "u1"))
         .await
         .unwrap();
     let mut seen = Vec::new();
     let last = client
         .ppi()
-        .watch("u1", "watched")
+        .watch("watched", "u1")
         .poll_interval(Duration::from_millis(5), Duration::from_millis(10))
         .deadline(Duration::from_secs(60))
         .until_final(|v| seen.push(v.sub_status.clone()))
@@ -386,12 +386,12 @@ async fn watch_gives_up_at_the_deadline() {
     let client = client(sandbox.base_url());
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "stuck"))
+        .initiate(&PpiInitiateRequest::new("stuck", "u1"))
         .await
         .unwrap();
     let mut watch = client
         .ppi()
-        .watch("u1", "stuck")
+        .watch("stuck", "u1")
         .poll_interval(Duration::from_millis(2), Duration::from_millis(5))
         .deadline(Duration::from_millis(40));
     assert_eq!(

@@ -49,7 +49,7 @@ fn rate_limit_then_success_waits_the_advertised_time() {
             .unwrap();
         client
             .ppi()
-            .initiate(&PpiInitiateRequest::new("u1", "v1"))
+            .initiate(&PpiInitiateRequest::new("v1", "u1"))
             .await
             .unwrap();
         sandbox.inject(
@@ -60,7 +60,7 @@ fn rate_limit_then_success_waits_the_advertised_time() {
             1,
         );
         let started = tokio::time::Instant::now();
-        let v = client.ppi().status("u1", "v1").await.unwrap();
+        let v = client.ppi().status("v1", "u1").await.unwrap();
         // The computed backoff is 1 ms; the wait taken is the advertised one.
         assert_eq!(started.elapsed(), Duration::from_millis(250));
         assert_eq!(v.sub_status, SubStatus::LinkGenerated);
@@ -80,7 +80,7 @@ async fn a_wait_longer_than_the_policy_allows_is_returned() {
     .await;
     let e = client(&server.base_url)
         .ppi()
-        .status("u", "v")
+        .status("v", "u")
         .await
         .unwrap_err();
     let api = e.as_api().unwrap();
@@ -111,7 +111,7 @@ async fn server_errors_are_retried_and_then_returned() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    assert!(never.ppi().status("u", "v").await.is_err());
+    assert!(never.ppi().status("v", "u").await.is_err());
     assert_eq!(server.received().len(), 1, "retries turned off");
 }
 
@@ -125,7 +125,7 @@ async fn connection_failures_are_transport_errors() {
         .port();
     let e = client(&format!("http://127.0.0.1:{port}"))
         .ppi()
-        .status("u", "v")
+        .status("v", "u")
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Transport { attempts: 4, .. }), "{e:?}");
@@ -144,7 +144,7 @@ async fn initiate_after_a_dropped_response_creates_exactly_one() {
     );
 
     let request =
-        PpiInitiateRequest::new("u1", "once-ppi").notification_mode(NotificationMode::Sms);
+        PpiInitiateRequest::new("once-ppi", "u1").notification_mode(NotificationMode::Sms);
     let v = client.ppi().initiate(&request).await.unwrap();
     assert_eq!(
         (v.verification_id.as_str(), v.sub_status.clone()),
@@ -191,7 +191,7 @@ async fn exactly_once_never_adopts_another_users_verification() {
         .unwrap();
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("alice", "shared-ppi"))
+        .initiate(&PpiInitiateRequest::new("shared-ppi", "alice"))
         .await
         .unwrap();
     sandbox.inject(
@@ -212,7 +212,7 @@ async fn exactly_once_never_adopts_another_users_verification() {
     assert!(e.as_api().is_some_and(|a| a.is_duplicate()), "{e:?}");
     let e = client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("bob", "shared-ppi"))
+        .initiate(&PpiInitiateRequest::new("shared-ppi", "bob"))
         .await
         .unwrap_err();
     assert!(e.as_api().is_some_and(|a| a.is_duplicate()), "{e:?}");
@@ -237,12 +237,12 @@ async fn a_reused_verification_id_is_an_error_not_a_silent_success() {
     let client = client(sandbox.base_url());
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "taken"))
+        .initiate(&PpiInitiateRequest::new("taken", "u1"))
         .await
         .unwrap();
     let e = client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "taken"))
+        .initiate(&PpiInitiateRequest::new("taken", "u1"))
         .await
         .unwrap_err();
     let api = e.as_api().unwrap();

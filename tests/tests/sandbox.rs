@@ -338,7 +338,7 @@ async fn every_scenario_reaches_its_outcome() {
         let (ppi_id, vs_id) = (format!("ppi-{i}"), format!("vs-{i}"));
         client
             .ppi()
-            .initiate(&PpiInitiateRequest::new("u1", &ppi_id))
+            .initiate(&PpiInitiateRequest::new(&ppi_id, "u1"))
             .await
             .unwrap();
         client
@@ -357,7 +357,7 @@ async fn every_scenario_reaches_its_outcome() {
             }
             assert_eq!(steps + 1, scenario.steps().len(), "{scenario:?}");
         }
-        let ppi = client.ppi().status("u1", &ppi_id).await.unwrap();
+        let ppi = client.ppi().status(&ppi_id, "u1").await.unwrap();
         let vs = client.verification_suite().status(&vs_id).await.unwrap();
         for v in [&ppi, &vs] {
             assert_eq!(
@@ -474,13 +474,13 @@ async fn random_faults_are_recovered_with_one_verification_per_initiate() {
         }
         let v = client
             .ppi()
-            .initiate(&PpiInitiateRequest::new("u1", format!("faulty-{i}")))
+            .initiate(&PpiInitiateRequest::new(format!("faulty-{i}"), "u1"))
             .await
             .unwrap();
         assert_eq!(v.verification_id, format!("faulty-{i}"));
         let v = client
             .ppi()
-            .status("u1", &format!("faulty-{i}"))
+            .status(&format!("faulty-{i}"), "u1")
             .await
             .unwrap();
         assert_eq!(v.sub_status, SubStatus::LinkGenerated);
@@ -504,7 +504,7 @@ async fn nothing_is_lost_under_concurrent_clients() {
             if i % 2 == 0 {
                 client
                     .ppi()
-                    .initiate(&PpiInitiateRequest::new("u", format!("c-{i}")))
+                    .initiate(&PpiInitiateRequest::new(format!("c-{i}"), "u"))
                     .await
                     .map(|v| v.cashfree_id)
             } else {

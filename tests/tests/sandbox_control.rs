@@ -35,7 +35,7 @@ async fn the_same_id_in_both_families_needs_the_family() {
     let client = client(&sandbox, "secret");
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "twin"))
+        .initiate(&PpiInitiateRequest::new("twin", "u1"))
         .await
         .unwrap();
     // One family has it: the short form works.
@@ -61,7 +61,7 @@ async fn the_same_id_in_both_families_needs_the_family() {
         sandbox.advance((Family::VerificationSuite, "twin")),
         Ok("VKYC_EXPIRED")
     );
-    let ppi = client.ppi().status("u1", "twin").await.unwrap();
+    let ppi = client.ppi().status("twin", "u1").await.unwrap();
     assert_eq!(ppi.sub_status.as_str(), "AADHAAR_VERIFICATION_SUCCESS");
 
     let (status, body) = post(&sandbox, "/__sandbox/verifications/twin/advance", json!({})).await;
@@ -105,7 +105,7 @@ async fn a_scenario_planned_before_initiate_and_run_to_the_end() {
 
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "planned-1"))
+        .initiate(&PpiInitiateRequest::new("planned-1", "u1"))
         .await
         .unwrap();
     client
@@ -132,7 +132,7 @@ async fn a_scenario_planned_before_initiate_and_run_to_the_end() {
         (status, body["sub_status"].as_str()),
         (200, Some("VKYC_EXPIRED"))
     );
-    let v = client.ppi().status("u1", "planned-1").await.unwrap();
+    let v = client.ppi().status("planned-1", "u1").await.unwrap();
     assert!(v.is_final() && v.auditor_remarks.is_some());
 }
 
@@ -148,7 +148,7 @@ async fn webhooks_are_signed_with_the_clients_secret() {
     let secret = "merchant-own-secret-42";
     client(&sandbox, secret)
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "signed-1"))
+        .initiate(&PpiInitiateRequest::new("signed-1", "u1"))
         .await
         .unwrap();
     client(&sandbox, secret)
@@ -186,7 +186,7 @@ async fn failed_deliveries_are_visible() {
         .unwrap();
     client(&sandbox, "secret")
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "refused-1"))
+        .initiate(&PpiInitiateRequest::new("refused-1", "u1"))
         .await
         .unwrap();
     let stats = sandbox
@@ -204,12 +204,12 @@ async fn another_users_ppi_status_names_the_mismatch() {
     let client = client(&sandbox, "secret");
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("owner", "mine-1"))
+        .initiate(&PpiInitiateRequest::new("mine-1", "owner"))
         .await
         .unwrap();
     let e = client
         .ppi()
-        .status("someone-else", "mine-1")
+        .status("mine-1", "someone-else")
         .await
         .unwrap_err();
     let api = e.as_api().unwrap();

@@ -28,7 +28,7 @@ async fn webhooks_arrive_signed_and_verify() {
         .unwrap();
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "hook-ppi"))
+        .initiate(&PpiInitiateRequest::new("hook-ppi", "u1"))
         .await
         .unwrap();
     client
@@ -164,7 +164,7 @@ async fn the_axum_extractor_accepts_the_sandboxs_deliveries_and_refuses_forgerie
         .unwrap();
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u", "ax-ppi"))
+        .initiate(&PpiInitiateRequest::new("ax-ppi", "u"))
         .await
         .unwrap();
     client
@@ -255,7 +255,7 @@ async fn verification_suite_deliveries_signed_in_the_body_on_request() {
         .unwrap();
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u", "body-ppi"))
+        .initiate(&PpiInitiateRequest::new("body-ppi", "u"))
         .await
         .unwrap();
     sandbox

@@ -17,15 +17,15 @@ async fn the_secret_is_in_no_debug_output_and_no_log() {
     sandbox.inject(Fault::DropAfterProcessing, Some(Operation::PpiInitiate), 1);
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("u1", "logged"))
+        .initiate(&PpiInitiateRequest::new("logged", "u1"))
         .await
         .unwrap();
-    let missing = client.ppi().status("u1", "nope").await.unwrap_err();
+    let missing = client.ppi().status("nope", "u1").await.unwrap_err();
     let wrong = Client::builder("CF_TEST_ID", "wrong-secret-value")
         .base_url("http://127.0.0.1:1")
         .build()
         .unwrap();
-    let transport = wrong.ppi().status("u", "v").await.unwrap_err();
+    let transport = wrong.ppi().status("v", "u").await.unwrap_err();
     drop(guard);
     let everything = format!(
         "{builder_debug}\n{client:?}\n{missing:?}\n{missing}\n{transport:?}\n{transport}\n{wrong:?}\n{}",
@@ -72,7 +72,7 @@ async fn two_factor_signature_decrypts_to_client_id_and_time() {
         .build()
         .unwrap();
     client.verification_suite().status("v1").await.unwrap();
-    client.ppi().status("u", "p").await.unwrap();
+    client.ppi().status("p", "u").await.unwrap();
     let received = server.received();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

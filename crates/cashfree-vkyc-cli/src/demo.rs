@@ -106,7 +106,7 @@ pub async fn run(step: Duration) -> Result<(), Failure> {
     println!(
         "1. PPI  POST /ppi/kyc/vkyc  (the user passes every check; agent and auditor approve)"
     );
-    let request = PpiInitiateRequest::new("USER827364", "demo-ppi-0001")
+    let request = PpiInitiateRequest::new("demo-ppi-0001", "USER827364")
         .notification_mode(NotificationMode::Sms)
         .notification_mode(NotificationMode::Whatsapp)
         .security_question("What is your father's name?", "John Snow");
@@ -199,7 +199,7 @@ async fn drive(
         Target::Ppi(r) => (
             Family::Ppi,
             r.verification_id.clone(),
-            client.ppi().watch(&r.user_id, &r.verification_id),
+            client.ppi().watch(&r.verification_id, &r.user_id),
         ),
         Target::VerificationSuite(r) => (
             Family::VerificationSuite,

@@ -234,7 +234,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let client = client(g, &target.connection.over(&cli.connection))?;
             let poll = Duration::from_millis(poll_ms.max(1));
             let watch = match (target.api, &target.verification_id, &target.user_id) {
-                (ApiFamily::Ppi, Some(id), Some(user)) => client.ppi().watch(user, id),
+                (ApiFamily::Ppi, Some(id), Some(user)) => client.ppi().watch(id, user),
                 (ApiFamily::VerificationSuite, Some(id), _) => {
                     client.verification_suite().watch(id)
                 }
@@ -339,7 +339,7 @@ async fn initiate(client: &Client, args: InitiateArgs) -> Result<Verification, F
                 .user_id
                 .clone()
                 .ok_or_else(|| usage("PPI initiate needs --user-id"))?;
-            let mut request = PpiInitiateRequest::new(user_id, &args.verification_id)
+            let mut request = PpiInitiateRequest::new(&args.verification_id, user_id)
                 .security_questions(questions);
             for channel in &args.notify {
                 request = request
@@ -385,7 +385,7 @@ pub(crate) async fn status(client: &Client, target: &Target) -> Result<Verificat
         target.reference_id,
         &target.user_id,
     ) {
-        (ApiFamily::Ppi, Some(id), None, Some(user)) => Ok(client.ppi().status(user, id).await?),
+        (ApiFamily::Ppi, Some(id), None, Some(user)) => Ok(client.ppi().status(id, user).await?),
         (ApiFamily::Ppi, ..) => Err(usage("PPI status needs --user-id and --verification-id")),
         (ApiFamily::VerificationSuite, Some(id), None, _) => {
             Ok(client.verification_suite().status(id).await?)

@@ -18,7 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (client, _local) = client().await?;
     let suffix = std::process::id();
 
-    let ppi = PpiInitiateRequest::new("USER827364", format!("example-ppi-{suffix}"))
+    let ppi = PpiInitiateRequest::new(format!("example-ppi-{suffix}"), "USER827364")
         .notification_mode(NotificationMode::Sms)
         .security_question("What is your father's name?", "John Snow");
     let v = client.ppi().initiate(&ppi).await?;

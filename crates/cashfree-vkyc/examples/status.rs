@@ -18,11 +18,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("USER827364", "example-status"))
+        .initiate(&PpiInitiateRequest::new("example-status", "USER827364"))
         .await?;
     sandbox.advance("example-status").unwrap();
 
-    let v = client.ppi().status("USER827364", "example-status").await?;
+    let v = client.ppi().status("example-status", "USER827364").await?;
     println!("{} / {}", v.status, v.sub_status);
     println!("phase:   {}", v.phase());
     println!("outcome: {}", v.outcome());
@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Errors carry Cashfree's own code.
     let missing = client
         .ppi()
-        .status("USER827364", "no-such-verification")
+        .status("no-such-verification", "USER827364")
         .await
         .unwrap_err();
     if let Some(api) = missing.as_api() {

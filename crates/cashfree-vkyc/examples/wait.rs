@@ -22,12 +22,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     client
         .ppi()
-        .initiate(&PpiInitiateRequest::new("USER827364", "example-wait"))
+        .initiate(&PpiInitiateRequest::new("example-wait", "USER827364"))
         .await?;
 
     let last = client
         .ppi()
-        .watch("USER827364", "example-wait")
+        .watch("example-wait", "USER827364")
         .poll_interval(Duration::from_millis(25), Duration::from_millis(200))
         .deadline(Duration::from_secs(30))
         .until_final(|v| println!("{:<15} {}", v.phase(), v.sub_status))

@@ -28,19 +28,29 @@ pub enum Error {
     Timeout {
         /// How many attempts were made.
         attempts: u32,
-        /// The underlying error.
+        /// The underlying error (from the HTTP stack; its type is not part
+        /// of this crate's API).
         #[source]
-        source: reqwest::Error,
+        source: BoxError,
     },
 
-    /// The connection failed or broke.
-    #[error("transport error{}: {source}", after_attempts(*.attempts))]
+    /// The connection could not be made, or broke.
+    #[error(
+        "{}{}: {}",
+        if *.connect { "could not connect" } else { "the connection failed" },
+        after_attempts(*.attempts),
+        root_cause(source.as_ref())
+    )]
     Transport {
         /// How many attempts were made.
         attempts: u32,
-        /// The underlying error.
+        /// Whether no connection could be made at all (so Cashfree never
+        /// saw the request).
+        connect: bool,
+        /// The underlying error (from the HTTP stack; its type is not part
+        /// of this crate's API).
         #[source]
-        source: reqwest::Error,
+        source: BoxError,
     },
 
     /// A success response whose body is not what the API documents.
@@ -78,6 +88,23 @@ pub enum Error {
     /// The client is misconfigured (a bad base URL or public key).
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// Something this crate assumes did not hold: a bug in it. Please
+    /// report it, with the message.
+    #[error("internal error in cashfree-vkyc: {0}")]
+    Internal(String),
+}
+
+/// The source of a transport error, whatever the HTTP stack's type.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The innermost cause of an error ("Connection refused").
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut root = e;
+    while let Some(source) = root.source() {
+        root = source;
+    }
+    root.to_string()
 }
 
 // Boxed, so that every `Result` of the crate stays small.
@@ -116,8 +143,28 @@ impl Error {
             | Error::Decode(_)
             | Error::ResponseTooLarge { .. }
             | Error::DeadlineExceeded { .. }
-            | Error::Config(_) => false,
+            | Error::Config(_)
+            | Error::Internal(_) => false,
         }
+    }
+
+    /// Whether Cashfree could not find the verification (404).
+    pub fn is_not_found(&self) -> bool {
+        self.as_api().is_some_and(ApiError::is_not_found)
+    }
+
+    /// Whether Cashfree refused the call for its rate limit (429). The
+    /// default client retries these before returning them (see
+    /// [`RetryPolicy`](crate::RetryPolicy); [`RetryPolicy::none`](crate::RetryPolicy::none)
+    /// returns the first).
+    pub fn is_rate_limited(&self) -> bool {
+        self.as_api().is_some_and(|e| e.status == 429)
+    }
+
+    /// The wait Cashfree advertised with an error answer (`retry-after` or
+    /// `x-ratelimit-reset`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.as_api().and_then(|e| e.retry_after)
     }
 
     /// The API error, if Cashfree answered with one.

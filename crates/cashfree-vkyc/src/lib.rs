@@ -25,13 +25,13 @@
 //! // With a Cashfree account: Environment::Sandbox or Environment::Production.
 //! let client = Client::new("CF_CLIENT_ID", "CF_CLIENT_SECRET", environment)?;
 //!
-//! let request = PpiInitiateRequest::new("USER827364", "vkyc_0001")
+//! let request = PpiInitiateRequest::new("vkyc_0001", "USER827364")
 //!     .notification_mode(NotificationMode::Sms)
 //!     .security_question("What is your father's name?", "John Snow");
 //! let verification = client.ppi().initiate(&request).await?;
 //! println!("send the user to {:?}", verification.vkyc_link);
 //!
-//! let now = client.ppi().status("USER827364", "vkyc_0001").await?;
+//! let now = client.ppi().status("vkyc_0001", "USER827364").await?;
 //! assert_eq!(now.sub_status.as_str(), "LINK_GENERATED");
 //! assert_eq!(now.outcome(), Outcome::InProgress);
 //! println!("{}: {}", now.phase(), now.sub_status.recommended_action().unwrap_or("wait"));
@@ -66,7 +66,7 @@ pub use client::{
     VERIFICATION_SUITE_API_VERSION,
 };
 pub use error::{
-    ApiError, DecodeError, DecodeProblem, Error, ResponseBody, Result, ValidationError,
+    ApiError, BoxError, DecodeError, DecodeProblem, Error, ResponseBody, Result, ValidationError,
 };
 pub use ops::{Ppi, VerificationSuite};
 pub use request::{

@@ -78,7 +78,7 @@ fn finish<T: Into<Fields> + DeserializeOwned, E>(
             // An undocumented success status (201, say) is still a success.
             Some(c) if c.status.is_success() => decode(c.status, c.request_id, c.body),
             Some(c) => Err(ApiError::parse(c.status.as_u16(), &c.headers, c.body).into()),
-            None => Err(Error::Config("the response was not captured".into())),
+            None => Err(Error::Internal("the transport kept no response".into())),
         },
         Err(RawError::InvalidResponsePayload(body, _)) => match captured {
             // A documented error status whose body is not Cashfree's JSON (a
@@ -95,13 +95,21 @@ fn finish<T: Into<Fields> + DeserializeOwned, E>(
             | RawError::InvalidUpgrade(source),
         ) => {
             if source.is_timeout() {
-                Err(Error::Timeout { attempts, source })
+                Err(Error::Timeout {
+                    attempts,
+                    source: Box::new(source),
+                })
             } else {
-                Err(Error::Transport { attempts, source })
+                Err(Error::Transport {
+                    attempts,
+                    connect: source.is_connect(),
+                    source: Box::new(source),
+                })
             }
         }
         Err(RawError::InvalidRequest(rule)) => Err(ValidationError::new("request", rule).into()),
-        Err(RawError::Custom(message)) => Err(Error::Config(message)),
+        // The hooks raise no custom errors; the generated code's own are bugs.
+        Err(RawError::Custom(message)) => Err(Error::Internal(message)),
     }
 }
 
@@ -161,7 +169,7 @@ impl Ppi<'_> {
                 // The status call names the user, so only this user's
                 // verification is found; otherwise the duplicate stands.
                 if let Ok(created) = self
-                    .status(&request.user_id, &request.verification_id)
+                    .status(&request.verification_id, &request.user_id)
                     .await
                 {
                     return Ok(created);
@@ -174,7 +182,7 @@ impl Ppi<'_> {
     }
 
     /// The current status of a verification.
-    pub async fn status(&self, user_id: &str, verification_id: &str) -> Result<Verification> {
+    pub async fn status(&self, verification_id: &str, user_id: &str) -> Result<Verification> {
         validate_user_id(user_id)?;
         validate_verification_id(verification_id)?;
         let body = PpiVkycStatusRequest {
@@ -199,7 +207,7 @@ impl Ppi<'_> {
     }
 
     /// Follows a verification until it is final; see [`Watch`].
-    pub fn watch(&self, user_id: impl Into<String>, verification_id: impl Into<String>) -> Watch {
+    pub fn watch(&self, verification_id: impl Into<String>, user_id: impl Into<String>) -> Watch {
         Watch::new(
             self.client.clone(),
             Target::Ppi {

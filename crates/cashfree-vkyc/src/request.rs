@@ -181,7 +181,7 @@ channel_enum!(
 /// ```
 /// use cashfree_vkyc::{NotificationMode, PpiInitiateRequest};
 ///
-/// let request = PpiInitiateRequest::new("USER827364", "vkyc_0001")
+/// let request = PpiInitiateRequest::new("vkyc_0001", "USER827364")
 ///     .notification_mode(NotificationMode::Sms)
 ///     .security_question("What is your father's name?", "John Snow");
 /// assert!(request.validate().is_ok());
@@ -200,8 +200,9 @@ pub struct PpiInitiateRequest {
 }
 
 impl PpiInitiateRequest {
-    /// A request for `user_id` under your `verification_id`.
-    pub fn new(user_id: impl Into<String>, verification_id: impl Into<String>) -> Self {
+    /// A request under your `verification_id` for `user_id`. Every call
+    /// of this crate that takes both takes the verification id first.
+    pub fn new(verification_id: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
             verification_id: verification_id.into(),
@@ -497,7 +498,7 @@ mod tests {
             json,
             serde_json::json!({"verification_id": "v1", "user_reference_id": 11174})
         );
-        let raw = PpiInitiateRequest::new("u", "v")
+        let raw = PpiInitiateRequest::new("v", "u")
             .notification_mode(NotificationMode::Whatsapp)
             .to_raw()
             .unwrap();

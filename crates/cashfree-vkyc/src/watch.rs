@@ -34,7 +34,7 @@ pub(crate) enum Target {
 /// # async fn run(client: cashfree_vkyc::Client) -> Result<(), cashfree_vkyc::Error> {
 /// use std::time::Duration;
 ///
-/// let mut watch = client.ppi().watch("USER827364", "vkyc_0001").deadline(Duration::from_secs(3600));
+/// let mut watch = client.ppi().watch("vkyc_0001", "USER827364").deadline(Duration::from_secs(3600));
 /// while let Some(update) = watch.next().await {
 ///     let v = update?;
 ///     println!("{} {} ({})", v.phase(), v.sub_status, v.outcome());
@@ -104,7 +104,7 @@ impl Watch {
             Target::Ppi {
                 user_id,
                 verification_id,
-            } => self.client.ppi().status(user_id, verification_id).await,
+            } => self.client.ppi().status(verification_id, user_id).await,
             Target::VerificationSuite { verification_id } => {
                 self.client
                     .verification_suite()
@@ -181,6 +181,7 @@ impl Watch {
             on_change(&v);
             last = Some(v);
         }
-        last.ok_or_else(|| Error::Config("the watch ended before any update".into()))
+        // The first `next()` always answers (a state or an error).
+        last.ok_or_else(|| Error::Internal("the watch ended before any update".into()))
     }
 }
