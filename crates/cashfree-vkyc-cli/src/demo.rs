@@ -175,7 +175,10 @@ fn print_link(v: &cashfree_vkyc::Verification) {
     println!(
         "   created {} (Cashfree id {}), link {} expires {}",
         v.verification_id,
-        v.cashfree_id.as_deref().unwrap_or("?"),
+        v.cashfree_id
+            .as_ref()
+            .map(cashfree_vkyc::CashfreeId::as_str)
+            .unwrap_or("?"),
         v.vkyc_link.as_deref().unwrap_or("?"),
         v.link_expiry.as_ref().map_or("?", |e| e.as_str())
     );

@@ -34,7 +34,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(v) => println!(
             "Verification Suite: {} has reference_id {:?}",
             v.verification_id,
-            v.reference_id()
+            v.cashfree_id
+                .as_ref()
+                .and_then(cashfree_vkyc::CashfreeId::as_i64)
         ),
         Err(e) => match e.as_api() {
             // A real account may have no such user yet.

@@ -77,7 +77,7 @@ pub use retry::RetryPolicy;
 #[cfg(feature = "two-factor")]
 pub use signing::Signer;
 pub use status::{Outcome, Phase, SubStatus, VkycStatus};
-pub use verification::{Api, LenientTime, Timestamp, Verification};
+pub use verification::{Api, CashfreeId, LenientTime, Timestamp, Verification};
 pub use watch::Watch;
 
 /// The raw generated client this crate wraps, for what the facade does not

@@ -10,7 +10,7 @@ use crate::request::{
     validate_verification_id,
 };
 use crate::transport::{CALL, CallState, Captured};
-use crate::verification::{Api, Fields, Verification};
+use crate::verification::{Api, CashfreeId, Fields, Verification};
 use crate::watch::{Target, Watch};
 use bytes::Bytes;
 use cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest;
@@ -135,10 +135,7 @@ fn lost_earlier_attempt(result: &Result<Verification>, state: &CallState) -> boo
 fn same_user(found: &Verification, user: &User) -> bool {
     match user {
         User::Id(id) => found.user_id.as_deref().is_none_or(|f| f == id),
-        User::ReferenceId(id) => found
-            .user_reference_id
-            .as_deref()
-            .is_none_or(|f| f == id.to_string()),
+        User::ReferenceId(id) => found.user_reference_id.is_none_or(|f| f == *id),
     }
 }
 
@@ -277,11 +274,17 @@ impl VerificationSuite<'_> {
             .await
     }
 
-    /// The current status, by Cashfree's `reference_id`.
-    pub async fn status_by_reference_id(&self, reference_id: i64) -> Result<Verification> {
-        if reference_id <= 0 {
-            return Err(ValidationError::new("reference_id", "must be a positive number").into());
-        }
+    /// The current status, by Cashfree's `reference_id` (a verification's
+    /// [`cashfree_id`](Verification::cashfree_id), or the number).
+    pub async fn status_by_reference_id(
+        &self,
+        reference_id: impl Into<CashfreeId>,
+    ) -> Result<Verification> {
+        let reference_id = reference_id
+            .into()
+            .as_i64()
+            .filter(|id| *id > 0)
+            .ok_or_else(|| ValidationError::new("reference_id", "must be a positive number"))?;
         self.get(StatusKey::ReferenceId(reference_id))
             .instrument(call_span("verification_suite.status", ""))
             .await

@@ -39,6 +39,63 @@ impl fmt::Display for Api {
     }
 }
 
+/// Cashfree's identifier for a verification: the Verification Suite's
+/// `reference_id` (a number) or PPI's `cf_verification_id` (a string of
+/// digits). Cashfree sends either as a JSON number or a string; it is kept
+/// as the text of its digits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct CashfreeId(String);
+
+impl CashfreeId {
+    /// The identifier as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The identifier as a number, when it is one (a Verification Suite
+    /// `reference_id` always is).
+    pub fn as_i64(&self) -> Option<i64> {
+        self.0.parse().ok()
+    }
+}
+
+impl fmt::Display for CashfreeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
+
+impl PartialEq<str> for CashfreeId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for CashfreeId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl From<i64> for CashfreeId {
+    fn from(id: i64) -> Self {
+        CashfreeId(id.to_string())
+    }
+}
+
+impl From<&str> for CashfreeId {
+    fn from(id: &str) -> Self {
+        CashfreeId(id.trim().to_owned())
+    }
+}
+
+impl From<String> for CashfreeId {
+    fn from(id: String) -> Self {
+        id.as_str().into()
+    }
+}
+
 /// A verification as Cashfree last reported it.
 ///
 /// Built the same way from either family's responses and from webhook
@@ -54,12 +111,13 @@ pub struct Verification {
     /// Your identifier for the verification.
     pub verification_id: String,
     /// Cashfree's identifier: `reference_id` (Verification Suite) or
-    /// `cf_verification_id` (PPI), as decimal text.
-    pub cashfree_id: Option<String>,
+    /// `cf_verification_id` (PPI).
+    pub cashfree_id: Option<CashfreeId>,
     /// The user's identifier.
     pub user_id: Option<String>,
-    /// Cashfree's identifier for the user (Verification Suite).
-    pub user_reference_id: Option<String>,
+    /// Cashfree's identifier for the user (Verification Suite), as
+    /// [`User::ReferenceId`](crate::User::ReferenceId) takes it.
+    pub user_reference_id: Option<i64>,
     /// The phase name, exactly as sent.
     pub status: VkycStatus,
     /// The event inside the phase, exactly as sent.
@@ -232,9 +290,9 @@ impl Verification {
         Verification {
             api,
             verification_id: present(f.verification_id).unwrap_or_default(),
-            cashfree_id: present(f.cashfree_id),
+            cashfree_id: present(f.cashfree_id).map(CashfreeId),
             user_id: present(f.user_id),
-            user_reference_id: present(f.user_reference_id),
+            user_reference_id: f.user_reference_id.and_then(|id| id.trim().parse().ok()),
             status: f.status.as_deref().unwrap_or("").into(),
             sub_status: f.sub_status.as_deref().unwrap_or("").into(),
             vkyc_link: present(f.vkyc_link),
@@ -309,7 +367,7 @@ impl Verification {
     ///
     /// let body = br#"{"verification_id":"v1","reference_id":1358,"status":"RECEIVED","sub_status":"LINK_GENERATED"}"#;
     /// let v = Verification::from_response_body(Api::VerificationSuite, body)?;
-    /// assert_eq!(v.reference_id(), Some(1358));
+    /// assert_eq!(v.cashfree_id.and_then(|id| id.as_i64()), Some(1358));
     /// # Ok::<(), cashfree_vkyc::Error>(())
     /// ```
     pub fn from_response_body(api: Api, body: &[u8]) -> Result<Self, crate::Error> {
@@ -341,11 +399,6 @@ impl Verification {
             .iter()
             .filter(|(k, _)| !self.api.models(k))
             .map(|(k, v)| (k.as_str(), v))
-    }
-
-    /// Cashfree's `reference_id` as a number (Verification Suite).
-    pub fn reference_id(&self) -> Option<i64> {
-        self.cashfree_id.as_deref().and_then(|id| id.parse().ok())
     }
 
     /// The phase, from the sub-status where it is known and from the
@@ -395,9 +448,12 @@ mod tests {
             json!({"verification_id": "v1", "reference_id": 1358, "user_reference_id": "11174",
                    "status": "RECEIVED", "sub_status": "LINK_GENERATED", "recording_link": "", "agent_remarks": null}),
         );
-        assert_eq!(v.cashfree_id.as_deref(), Some("1358"));
-        assert_eq!(v.reference_id(), Some(1358));
-        assert_eq!(v.user_reference_id.as_deref(), Some("11174"));
+        assert_eq!(v.cashfree_id.as_ref().map(CashfreeId::as_str), Some("1358"));
+        assert_eq!(
+            v.cashfree_id.as_ref().and_then(CashfreeId::as_i64),
+            Some(1358)
+        );
+        assert_eq!(v.user_reference_id, Some(11174));
         assert_eq!(v.recording_link, None);
         assert_eq!(v.agent_remarks, None);
         assert_eq!(v.phase(), Phase::Received);

@@ -13,7 +13,7 @@ fuzz_target!(|body: &[u8]| {
                 let _ = (e.to_string(), format!("{e:?}"), e.request_id());
             }
             Ok(v) => {
-            let _ = (v.phase(), v.outcome(), v.is_final(), v.needs_user_action(), v.reference_id());
+            let _ = (v.phase(), v.outcome(), v.is_final(), v.needs_user_action(), v.cashfree_id.as_ref().and_then(cashfree_vkyc::CashfreeId::as_i64));
             let _ = (v.sub_status.description(), v.sub_status.recommended_action(), v.status.as_str());
             let _ = v.link_expiry.as_ref().map(|t| (t.timestamp(), t.date()));
             let _ = v.meeting_schedule.as_ref().map(|t| (t.timestamp(), t.date()));

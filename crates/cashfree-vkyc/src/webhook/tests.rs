@@ -49,7 +49,14 @@ fn signed_headers_valid_and_tampered() {
         Api::Ppi,
         "named by cf_verification_id"
     );
-    assert_eq!(event.verification.cashfree_id.as_deref(), Some("8901"));
+    assert_eq!(
+        event
+            .verification
+            .cashfree_id
+            .as_ref()
+            .map(crate::CashfreeId::as_str),
+        Some("8901")
+    );
     assert_eq!(
         event.verification.recording_link, None,
         "\"\" reads as absent"
@@ -176,7 +183,14 @@ fn a_header_signed_verification_suite_delivery_verifies() {
     assert_eq!(delivery.attempt(), Some(2));
     let event = delivery.parse().unwrap();
     assert_eq!(event.verification.api, Api::VerificationSuite);
-    assert_eq!(event.verification.reference_id(), Some(1358));
+    assert_eq!(
+        event
+            .verification
+            .cashfree_id
+            .as_ref()
+            .and_then(crate::CashfreeId::as_i64),
+        Some(1358)
+    );
     assert_eq!(event.attempt, Some(2));
     assert!(
         event
@@ -219,7 +233,14 @@ fn signed_body_scheme_over_sorted_values_of_raw_data() {
     assert_eq!(delivery.scheme(), Scheme::Body);
     assert_eq!(delivery.api(), Some(Api::VerificationSuite));
     let event = delivery.parse().unwrap();
-    assert_eq!(event.verification.reference_id(), Some(1358));
+    assert_eq!(
+        event
+            .verification
+            .cashfree_id
+            .as_ref()
+            .and_then(crate::CashfreeId::as_i64),
+        Some(1358)
+    );
     assert_eq!(event.version.as_deref(), Some("v1"));
     let tampered = body.replace("1358", "1359");
     assert_eq!(
