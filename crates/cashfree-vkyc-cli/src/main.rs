@@ -8,8 +8,8 @@ mod output;
 mod webhook_cmd;
 
 use cashfree_vkyc::{
-    Client, Environment, Error, NotificationMode, NotificationType, PpiInitiateRequest,
-    SecurityQuestion, Verification, VerificationSuiteInitiateRequest,
+    Client, Environment, NotificationMode, NotificationType, PpiInitiateRequest, SecurityQuestion,
+    Verification, VerificationSuiteInitiateRequest,
 };
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -342,8 +342,14 @@ async fn initiate(client: &Client, args: InitiateArgs) -> Result<Verification, F
             let mut request = PpiInitiateRequest::new(&args.verification_id, user_id)
                 .security_questions(questions);
             for channel in &args.notify {
-                request = request
-                    .notification_mode(channel.parse::<NotificationMode>().map_err(Error::from)?);
+                // The command takes either case; PPI's API takes upper case.
+                let mode = NotificationMode::from(channel.to_ascii_uppercase());
+                if !mode.is_known() {
+                    return Err(usage(format!(
+                        "--notify {channel}: PPI sends on sms or whatsapp"
+                    )));
+                }
+                request = request.notification_mode(mode);
             }
             Ok(client.ppi().initiate(&request).await?)
         }
@@ -364,8 +370,13 @@ async fn initiate(client: &Client, args: InitiateArgs) -> Result<Verification, F
             }
             .security_questions(questions);
             for channel in &args.notify {
-                request = request
-                    .notification_type(channel.parse::<NotificationType>().map_err(Error::from)?);
+                let channel = NotificationType::from(channel.to_ascii_lowercase());
+                if !channel.is_known() {
+                    return Err(usage(format!(
+                        "--notify {channel}: the Verification Suite sends on sms, whatsapp or email"
+                    )));
+                }
+                request = request.notification_type(channel);
             }
             if let Some(t) = args.user_template {
                 request = request.user_template(t);

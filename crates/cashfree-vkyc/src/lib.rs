@@ -47,6 +47,9 @@
 
 #![warn(missing_docs)]
 
+mod strings;
+
+mod aadhaar;
 mod client;
 mod error;
 mod lenient;
@@ -61,6 +64,7 @@ mod verification;
 mod watch;
 pub mod webhook;
 
+pub use aadhaar::{AadhaarAddress, AadhaarDetails, Gender};
 pub use client::{
     Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Environment, PPI_API_VERSION,
     VERIFICATION_SUITE_API_VERSION,
@@ -79,10 +83,6 @@ pub use signing::Signer;
 pub use status::{Outcome, Phase, SubStatus, VkycStatus};
 pub use verification::{Api, CashfreeId, LenientTime, Timestamp, Verification};
 pub use watch::Watch;
-
-/// The raw generated client this crate wraps, for what the facade does not
-/// cover.
-pub use cashfree_vkyc_raw as raw;
 
 /// `cashfree-vkyc/<version>`, sent as the `user-agent`.
 pub const USER_AGENT: &str = concat!("cashfree-vkyc/", env!("CARGO_PKG_VERSION"));

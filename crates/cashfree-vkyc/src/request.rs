@@ -3,9 +3,7 @@
 use crate::error::ValidationError;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::num::NonZeroU64;
-use std::str::FromStr;
 
 type Check = Result<(), ValidationError>;
 
@@ -130,51 +128,30 @@ macro_rules! question_builders {
     };
 }
 
-macro_rules! channel_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $(#[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant,)*
-        }
-
-        impl $name {
-            /// The text Cashfree expects.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text,)* }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.pad(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = ValidationError;
-            /// Case-insensitive.
-            fn from_str(s: &str) -> Result<Self, ValidationError> {
-                $(if s.eq_ignore_ascii_case($text) { return Ok($name::$variant); })*
-                Err(ValidationError::new(
-                    stringify!($name),
-                    format!("{s:?} is not one of {}", [$($text),*].join(", ")),
-                ))
-            }
-        }
-    };
+crate::strings::string_enum! {
+    /// A channel the PPI API sends the link on (`notification_modes`).
+    /// Cashfree's schema allows only the known values; another one fails
+    /// validation before anything is sent.
+    NotificationMode {
+        /// SMS.
+        Sms = "SMS",
+        /// WhatsApp.
+        Whatsapp = "WHATSAPP",
+    }
 }
 
-channel_enum!(
-    /// A channel the PPI API sends the link on (`notification_modes`).
-    NotificationMode { Sms = "SMS", Whatsapp = "WHATSAPP" }
-);
-
-channel_enum!(
+crate::strings::string_enum! {
     /// A channel the Verification Suite sends the link on
-    /// (`notification_types`).
-    NotificationType { Sms = "sms", Whatsapp = "whatsapp", Email = "email" }
-);
+    /// (`notification_types`). Other text is sent as it is.
+    NotificationType {
+        /// SMS.
+        Sms = "sms",
+        /// WhatsApp.
+        Whatsapp = "whatsapp",
+        /// E-mail (named in the page's prose).
+        Email = "email",
+    }
+}
 
 /// `POST /ppi/kyc/vkyc`: start a Video KYC for a PPI user.
 ///
@@ -243,10 +220,14 @@ impl PpiInitiateRequest {
                 .notification_modes
                 .iter()
                 .map(|m| match m {
-                    NotificationMode::Sms => ppi_raw::PpiNotificationMode::Sms,
-                    NotificationMode::Whatsapp => ppi_raw::PpiNotificationMode::Whatsapp,
+                    NotificationMode::Sms => Ok(ppi_raw::PpiNotificationMode::Sms),
+                    NotificationMode::Whatsapp => Ok(ppi_raw::PpiNotificationMode::Whatsapp),
+                    other => Err(ValidationError::new(
+                        "notification_modes",
+                        format!("{:?} is not one of SMS, WHATSAPP", other.as_str()),
+                    )),
                 })
-                .collect(),
+                .collect::<Result<_, _>>()?,
             security_questions: self
                 .security_questions
                 .iter()
@@ -304,7 +285,7 @@ pub struct VerificationSuiteInitiateRequest {
     /// The agent template's name.
     pub agent_template: Option<String>,
     /// Aadhaar details you already hold; sending them skips DigiLocker.
-    pub aadhaar_details: Option<vs_raw::AadhaarDetails>,
+    pub aadhaar_details: Option<crate::AadhaarDetails>,
     /// Questions the agent asks.
     pub security_questions: Vec<SecurityQuestion>,
 }
@@ -356,7 +337,7 @@ impl VerificationSuiteInitiateRequest {
     }
 
     /// Sends Aadhaar details you already hold, which skips DigiLocker.
-    pub fn aadhaar_details(mut self, details: vs_raw::AadhaarDetails) -> Self {
+    pub fn aadhaar_details(mut self, details: crate::AadhaarDetails) -> Self {
         self.aadhaar_details = Some(details);
         self
     }
@@ -417,7 +398,11 @@ impl VerificationSuiteInitiateRequest {
                 .collect(),
             user_template: self.user_template.clone(),
             agent_template: self.agent_template.clone(),
-            aadhaar_details: self.aadhaar_details.clone(),
+            aadhaar_details: self
+                .aadhaar_details
+                .as_ref()
+                .map(crate::AadhaarDetails::to_raw)
+                .transpose()?,
             security_questions: (!questions.is_empty()).then(|| questions.into()),
         })
     }
@@ -475,17 +460,30 @@ mod tests {
     }
 
     #[test]
-    fn channels_parse_case_insensitively_and_write_cashfree_case() {
-        assert_eq!("sms".parse::<NotificationMode>().unwrap().as_str(), "SMS");
+    fn channels_are_cashfrees_text_and_unknown_ones_are_kept() {
+        assert_eq!("SMS".parse::<NotificationMode>(), Ok(NotificationMode::Sms));
         assert_eq!(
-            "WHATSAPP".parse::<NotificationType>().unwrap().as_str(),
-            "whatsapp"
+            NotificationType::from("whatsapp"),
+            NotificationType::Whatsapp
         );
-        assert!(
-            "email".parse::<NotificationMode>().is_err(),
-            "PPI has no email channel"
+        let email = NotificationMode::from("EMAIL");
+        assert_eq!(email, NotificationMode::Unknown("EMAIL".into()));
+        assert_eq!(email.as_str(), "EMAIL");
+        // PPI's schema has no such value: refused before anything is sent.
+        let e = PpiInitiateRequest::new("v", "u")
+            .notification_mode(email)
+            .to_raw()
+            .unwrap_err();
+        assert_eq!(e.field, "notification_modes");
+        // The Verification Suite takes any text.
+        let raw = VerificationSuiteInitiateRequest::for_user_id("v", "u")
+            .notification_type(NotificationType::from("rcs"))
+            .to_raw()
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&raw).unwrap()["notification_types"],
+            serde_json::json!(["rcs"])
         );
-        assert!("pigeon".parse::<NotificationType>().is_err());
     }
 
     #[test]

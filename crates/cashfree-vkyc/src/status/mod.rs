@@ -17,10 +17,8 @@ mod generated;
 
 pub use generated::SubStatus;
 use generated::{Entry, TABLE};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::convert::Infallible;
+use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// The stage of the Video KYC journey a verification is in.
 ///
@@ -179,53 +177,27 @@ impl SubStatus {
     }
 }
 
-/// The phase name Cashfree sends in `status`.
-///
-/// Only some names are published; any other text is kept verbatim in
-/// [`VkycStatus::Unknown`]. Prefer [`SubStatus::phase`] to decide what a
-/// verification is doing.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VkycStatus {
-    /// `RECEIVED`: the request was accepted and the link generated.
-    Received,
-    /// `INITIATED`: seen in one of Cashfree's PPI samples where the schema
-    /// says `RECEIVED`.
-    Initiated,
-    /// `PRE_VIDEO_CALL`: the checks before the video call.
-    PreVideoCall,
-    /// `REJECTED`: Cashfree rejected the request.
-    Rejected,
-    /// `EXPIRED`: the link expired.
-    Expired,
-    /// A status this version does not know, exactly as Cashfree sent it.
-    Unknown(String),
+crate::strings::string_enum! {
+    /// The phase name Cashfree sends in `status`.
+    ///
+    /// Only some names are published; any other text is kept verbatim in
+    /// [`VkycStatus::Unknown`]. Prefer [`SubStatus::phase`] to decide what a
+    /// verification is doing.
+    VkycStatus {
+        /// The request was accepted and the link generated.
+        Received = "RECEIVED",
+        /// Seen in one of Cashfree's PPI samples where the schema says `RECEIVED`.
+        Initiated = "INITIATED",
+        /// The checks before the video call.
+        PreVideoCall = "PRE_VIDEO_CALL",
+        /// Cashfree rejected the request.
+        Rejected = "REJECTED",
+        /// The link expired.
+        Expired = "EXPIRED",
+    }
 }
 
 impl VkycStatus {
-    fn from_code(s: &str) -> Self {
-        match s {
-            "RECEIVED" => VkycStatus::Received,
-            "INITIATED" => VkycStatus::Initiated,
-            "PRE_VIDEO_CALL" => VkycStatus::PreVideoCall,
-            "REJECTED" => VkycStatus::Rejected,
-            "EXPIRED" => VkycStatus::Expired,
-            other => VkycStatus::Unknown(other.to_owned()),
-        }
-    }
-
-    /// The text Cashfree sends; for an unknown status, exactly what was received.
-    pub fn as_str(&self) -> &str {
-        match self {
-            VkycStatus::Received => "RECEIVED",
-            VkycStatus::Initiated => "INITIATED",
-            VkycStatus::PreVideoCall => "PRE_VIDEO_CALL",
-            VkycStatus::Rejected => "REJECTED",
-            VkycStatus::Expired => "EXPIRED",
-            VkycStatus::Unknown(text) => text,
-        }
-    }
-
     /// The phase this status names, where it names one.
     pub fn phase(&self) -> Phase {
         match self {
@@ -238,45 +210,7 @@ impl VkycStatus {
     }
 }
 
-/// Display, parsing and serde for an enum that is its text: `as_str()`
-/// one way, an infallible `from_code()` the other.
-macro_rules! text_enum {
-    ($($ty:ty),*) => {$(
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.pad(self.as_str())
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = Infallible;
-            fn from_str(s: &str) -> Result<Self, Infallible> {
-                Ok(<$ty>::from_code(s))
-            }
-        }
-
-        impl From<&str> for $ty {
-            fn from(s: &str) -> Self {
-                <$ty>::from_code(s)
-            }
-        }
-
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
-                Ok(<$ty>::from(text.as_ref()))
-            }
-        }
-    )*};
-}
-
-text_enum!(SubStatus, VkycStatus);
+crate::strings::text_impls!(SubStatus);
 
 #[cfg(test)]
 mod tests {

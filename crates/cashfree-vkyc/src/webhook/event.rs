@@ -7,92 +7,30 @@ use crate::lenient::{LenientTime, text};
 use crate::verification::{Api, Verification};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::fmt;
 
-/// What happened, as the webhook's `event_type` names it.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum EventType {
-    /// `VKYC_USER_LINK_GENERATED`
-    UserLinkGenerated,
-    /// `VKYC_USER_LINK_EXPIRED`
-    UserLinkExpired,
-    /// `VKYC_USER_AADHAAR_VERIFIED`
-    UserAadhaarVerified,
-    /// `VKYC_USER_CALL_SCHEDULED`
-    UserCallScheduled,
-    /// `VKYC_USER_PRECHECK_FAILED`
-    UserPrecheckFailed,
-    /// `VKYC_USER_CALL_QUEUED`
-    UserCallQueued,
-    /// `VKYC_USER_CALL_STARTED`
-    UserCallStarted,
-    /// `VKYC_USER_DROPOFF_FROM_CALL`
-    UserDropoffFromCall,
-    /// `VKYC_USER_CALL_COMPLETED`
-    UserCallCompleted,
-    /// `VKYC_AUDITOR_REVIEW_COMPLETED`
-    AuditorReviewCompleted,
-    /// An event type this version does not know, exactly as sent.
-    Unknown(String),
-}
-
-const EVENT_TYPES: [(&str, EventType); 10] = [
-    ("VKYC_USER_LINK_GENERATED", EventType::UserLinkGenerated),
-    ("VKYC_USER_LINK_EXPIRED", EventType::UserLinkExpired),
-    ("VKYC_USER_AADHAAR_VERIFIED", EventType::UserAadhaarVerified),
-    ("VKYC_USER_CALL_SCHEDULED", EventType::UserCallScheduled),
-    ("VKYC_USER_PRECHECK_FAILED", EventType::UserPrecheckFailed),
-    ("VKYC_USER_CALL_QUEUED", EventType::UserCallQueued),
-    ("VKYC_USER_CALL_STARTED", EventType::UserCallStarted),
-    (
-        "VKYC_USER_DROPOFF_FROM_CALL",
-        EventType::UserDropoffFromCall,
-    ),
-    ("VKYC_USER_CALL_COMPLETED", EventType::UserCallCompleted),
-    (
-        "VKYC_AUDITOR_REVIEW_COMPLETED",
-        EventType::AuditorReviewCompleted,
-    ),
-];
-
-impl EventType {
-    /// Every event type this version knows.
-    pub fn known() -> impl Iterator<Item = EventType> {
-        EVENT_TYPES.into_iter().map(|(_, e)| e)
-    }
-
-    /// The text Cashfree sends.
-    pub fn as_str(&self) -> &str {
-        match self {
-            EventType::Unknown(text) => text,
-            known => EVENT_TYPES
-                .iter()
-                .find(|(_, e)| e == known)
-                .map_or("", |(t, _)| t),
-        }
-    }
-}
-
-impl From<&str> for EventType {
-    fn from(s: &str) -> Self {
-        EVENT_TYPES
-            .iter()
-            .find(|(t, _)| *t == s)
-            .map_or_else(|| EventType::Unknown(s.to_owned()), |(_, e)| e.clone())
-    }
-}
-
-impl std::str::FromStr for EventType {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(s.into())
-    }
-}
-
-impl fmt::Display for EventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
+crate::strings::string_enum! {
+    /// What happened, as the webhook's `event_type` names it.
+    EventType {
+        /// The link was generated and sent.
+        UserLinkGenerated = "VKYC_USER_LINK_GENERATED",
+        /// The link expired.
+        UserLinkExpired = "VKYC_USER_LINK_EXPIRED",
+        /// The user's Aadhaar was verified.
+        UserAadhaarVerified = "VKYC_USER_AADHAAR_VERIFIED",
+        /// The user scheduled the call.
+        UserCallScheduled = "VKYC_USER_CALL_SCHEDULED",
+        /// A check before the call failed.
+        UserPrecheckFailed = "VKYC_USER_PRECHECK_FAILED",
+        /// The user is waiting for an agent.
+        UserCallQueued = "VKYC_USER_CALL_QUEUED",
+        /// The call started.
+        UserCallStarted = "VKYC_USER_CALL_STARTED",
+        /// The user dropped off the call.
+        UserDropoffFromCall = "VKYC_USER_DROPOFF_FROM_CALL",
+        /// The call ended.
+        UserCallCompleted = "VKYC_USER_CALL_COMPLETED",
+        /// The auditor decided.
+        AuditorReviewCompleted = "VKYC_AUDITOR_REVIEW_COMPLETED",
     }
 }
 
