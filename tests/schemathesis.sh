@@ -30,9 +30,16 @@ for spec in ppi verification-suite; do
     url="$base"
     [ "$spec" = verification-suite ] && url="$base/verification"
     echo "== schemathesis: specs/openapi/$spec.json against $url"
-    st run "specs/openapi/$spec.json" --url "$url" \
+    report="$(mktemp)"
+    if st run "specs/openapi/$spec.json" --url "$url" \
         -H "x-client-id: schemathesis" -H "x-client-secret: schemathesis-secret" \
-        --checks "$checks" --max-time "$seconds" --warnings off \
-        | sed -n '/SUMMARY/,$p' || status=1
+        --checks "$checks" --max-time "$seconds" --warnings off >"$report" 2>&1; then
+        sed -n '/SUMMARY/,$p' "$report"
+    else
+        # What failed, and how to replay it.
+        sed -n '/FAILURES/,$p' "$report"
+        status=1
+    fi
+    rm -f "$report"
 done
 exit "$status"

@@ -85,6 +85,17 @@ impl Record {
             }
             Family::VerificationSuite => {
                 body.insert("reference_id".into(), json!(self.reference_id));
+                // Typed string, never null: a user named by
+                // user_reference_id has no user_id to send.
+                match &self.user_id {
+                    Some(id) => {
+                        body.insert("user_id".into(), json!(id));
+                    }
+                    None if for_webhook => {
+                        body.insert("user_id".into(), json!(""));
+                    }
+                    None => {}
+                }
                 // The response schema types it integer-or-string, never
                 // null: a user named by user_id has none to send.
                 match self.user_reference_id {
@@ -96,7 +107,6 @@ impl Record {
                     }
                     None => {}
                 }
-                body.insert("user_id".into(), opt(self.user_id.clone()));
                 body.insert(
                     "link_expiry".into(),
                     json!(format!("{}T00:00:00.000Z", self.link_expiry)),
