@@ -133,6 +133,7 @@ impl ClientBuilder {
     /// `x-cf-signature` made with this RSA public key (PEM, from the
     /// Cashfree dashboard). The alternative is IP whitelisting.
     #[cfg(feature = "two-factor")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "two-factor")))]
     pub fn public_key_pem(mut self, pem: impl Into<String>) -> Self {
         self.public_key_pem = Some(pem.into());
         self

@@ -44,8 +44,26 @@
 //!
 //! The client sends nothing anywhere but the configured Cashfree host, and
 //! its `Debug` output never shows the secret.
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `rustls` | yes | TLS through rustls (reqwest's default TLS) |
+//! | `two-factor` | no | [`ClientBuilder::public_key_pem`]: a fresh 2FA `x-cf-signature` on every Verification Suite request, for servers whose IP is not whitelisted with Cashfree |
+//! | `axum` | no | [`webhook::axum::VerifiedWebhook`], an extractor that verifies a delivery before the handler runs |
+//!
+//! # Errors and retries
+//!
+//! Every operation returns [`Error`]. The default client retries rate
+//! limits (429), server errors and broken connections with bounded
+//! backoff, honouring Cashfree's `retry-after`, before returning them: use
+//! [`RetryPolicy::none`] to see the first answer. [`Error::is_not_found`],
+//! [`Error::is_rate_limited`] and [`Error::retry_after`] answer the common
+//! questions; [`Error::request_id`] is what Cashfree's support asks for.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod strings;
 
@@ -79,6 +97,7 @@ pub use request::{
 };
 pub use retry::RetryPolicy;
 #[cfg(feature = "two-factor")]
+#[cfg_attr(docsrs, doc(cfg(feature = "two-factor")))]
 pub use signing::Signer;
 pub use status::{Outcome, Phase, SubStatus, VkycStatus};
 pub use verification::{Api, CashfreeId, LenientTime, Timestamp, Verification};

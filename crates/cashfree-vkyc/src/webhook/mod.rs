@@ -44,6 +44,7 @@
 //! ```
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod event;
 #[cfg(test)]
