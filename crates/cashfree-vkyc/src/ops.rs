@@ -130,6 +130,26 @@ fn lost_earlier_attempt(result: &Result<Verification>, state: &CallState) -> boo
     matches!(result, Err(Error::Api(e)) if e.is_duplicate()) && state.was_ambiguous()
 }
 
+/// Initiate, exactly once: when an attempt's answer was lost (so Cashfree
+/// may have created the verification) and the retry met "already exists",
+/// the verification the lost attempt created, if `find` finds one that
+/// `ours` accepts; otherwise the answer as it was.
+async fn exactly_once<F: Future<Output = Result<Verification>>>(
+    result: Result<Verification>,
+    state: &CallState,
+    find: impl FnOnce() -> F,
+    ours: impl FnOnce(&Verification) -> bool,
+) -> Result<Verification> {
+    if !lost_earlier_attempt(&result, state) {
+        return result;
+    }
+    tracing::info!("an earlier attempt may have created the verification; fetching it");
+    match find().await {
+        Ok(found) if ours(&found) => Ok(found),
+        _ => result,
+    }
+}
+
 /// Whether `found` can be the verification a request for `user` created:
 /// the user fields Cashfree returns must not name someone else.
 fn same_user(found: &Verification, user: &User) -> bool {
@@ -161,18 +181,15 @@ impl Ppi<'_> {
                 .x_api_version(inner.ppi_api_version.as_str())
                 .body(body);
             let (result, state) = run_call(Api::Ppi, call.send()).await;
-            if lost_earlier_attempt(&result, &state) {
-                tracing::info!("an earlier attempt may have created the verification; fetching it");
-                // The status call names the user, so only this user's
-                // verification is found; otherwise the duplicate stands.
-                if let Ok(created) = self
-                    .status(&request.verification_id, &request.user_id)
-                    .await
-                {
-                    return Ok(created);
-                }
-            }
-            result
+            // The status call names the user, so only this user's
+            // verification can be found.
+            exactly_once(
+                result,
+                &state,
+                || self.status(&request.verification_id, &request.user_id),
+                |_| true,
+            )
+            .await
         }
         .instrument(call_span("ppi.initiate", &request.verification_id))
         .await
@@ -249,15 +266,14 @@ impl VerificationSuite<'_> {
                 call = call.x_cf_signature(signature);
             }
             let (result, state) = run_call(Api::VerificationSuite, call.send()).await;
-            if lost_earlier_attempt(&result, &state) {
-                tracing::info!("an earlier attempt may have created the verification; fetching it");
-                match self.status(&request.verification_id).await {
-                    Ok(found) if same_user(&found, &request.user) => return Ok(found),
-                    // Another user's verification: the id was taken before.
-                    _ => {}
-                }
-            }
-            result
+            // Another user's verification means the id was taken before.
+            exactly_once(
+                result,
+                &state,
+                || self.status(&request.verification_id),
+                |found| same_user(found, &request.user),
+            )
+            .await
         }
         .instrument(call_span(
             "verification_suite.initiate",

@@ -32,6 +32,13 @@ pub(crate) struct Shared {
     pub(crate) signer: Option<crate::signing::Signer>,
 }
 
+// Why a task-local: the generated client's `send()` hands the facade a
+// `ResponseValue` that has already dropped the response's bytes and most
+// headers, and an error that has dropped them too. The facade needs both
+// (the body for `Verification::raw`, decode errors and error bodies; the
+// request id; whether an attempt was ambiguous). The transport runs inside
+// `send()` on the same task, so the operation opens a `CallState` around
+// the call and the transport writes what it saw into it.
 tokio::task_local! {
     /// The call in progress on this task, set by the operation around the
     /// generated client's `send()`.
