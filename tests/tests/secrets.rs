@@ -52,13 +52,9 @@ async fn the_secret_is_in_no_debug_output_and_no_log() {
 #[tokio::test]
 async fn two_factor_signature_decrypts_to_client_id_and_time() {
     use base64::Engine;
-    use rsa::pkcs8::DecodePrivateKey;
 
     let public =
         std::fs::read_to_string(root().join("tests/fixtures/2fa-test-public.pem")).unwrap();
-    let private =
-        std::fs::read_to_string(root().join("tests/fixtures/2fa-test-private.pem")).unwrap();
-    let private = rsa::RsaPrivateKey::from_pkcs8_pem(&private).unwrap();
     let server = Canned::start([
         Reply::status(500, "{}"),
         Reply::ok(r#"{"verification_id":"v1"}"#),
@@ -84,10 +80,7 @@ async fn two_factor_signature_decrypts_to_client_id_and_time() {
         let ciphertext = base64::engine::general_purpose::STANDARD
             .decode(signature)
             .unwrap();
-        let message = private
-            .decrypt(rsa::Oaep::new::<sha1::Sha1>(), &ciphertext)
-            .unwrap();
-        let message = String::from_utf8(message).unwrap();
+        let message = openssl_decrypt(&ciphertext);
         let (id, secs) = message.split_once('.').unwrap();
         assert_eq!(id, "CF_CLIENT_ID_2FA");
         let secs: u64 = secs.parse().unwrap();
@@ -110,4 +103,35 @@ async fn two_factor_signature_decrypts_to_client_id_and_time() {
         .public_key_pem("-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----")
         .build();
     assert!(matches!(bad, Err(Error::Config(_))));
+}
+
+/// Decrypts with the test private key and the `openssl` command: an
+/// implementation of RSA-OAEP (SHA-1, MGF1-SHA-1) apart from the one under
+/// test.
+fn openssl_decrypt(ciphertext: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("cashfree-vkyc-2fa-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sealed = dir.join("sealed.bin");
+    std::fs::write(&sealed, ciphertext).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["pkeyutl", "-decrypt", "-inkey"])
+        .arg(root().join("tests/fixtures/2fa-test-private.pem"))
+        .args([
+            "-pkeyopt",
+            "rsa_padding_mode:oaep",
+            "-pkeyopt",
+            "rsa_oaep_md:sha1",
+            "-pkeyopt",
+            "rsa_mgf1_md:sha1",
+            "-in",
+        ])
+        .arg(&sealed)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
