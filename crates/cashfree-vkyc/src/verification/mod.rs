@@ -1,12 +1,14 @@
 //! One view of a verification, the same for both API families and for
 //! webhooks.
 
+mod fields;
+
 use crate::error::DecodeError;
-use crate::lenient::text;
 pub use crate::lenient::{LenientTime, Timestamp};
 use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
 use bytes::Bytes;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
+pub(crate) use fields::Fields;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -96,47 +98,57 @@ impl From<String> for CashfreeId {
     }
 }
 
-/// A verification as Cashfree last reported it.
-///
-/// Built the same way from either family's responses and from webhook
-/// payloads. Text fields that Cashfree fills with `""` or `null` are `None`;
-/// identifiers sent as numbers become their decimal text. Every field of
-/// the original body stays reachable through [`raw`](Self::raw), and the
-/// ones this view does not model through [`extra`](Self::extra).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct Verification {
-    /// Which API family reported it.
-    pub api: Api,
-    /// Your identifier for the verification.
-    pub verification_id: String,
-    /// Cashfree's identifier: `reference_id` (Verification Suite) or
-    /// `cf_verification_id` (PPI).
-    pub cashfree_id: Option<CashfreeId>,
-    /// The user's identifier.
-    pub user_id: Option<String>,
-    /// Cashfree's identifier for the user (Verification Suite), as
-    /// [`User::ReferenceId`](crate::User::ReferenceId) takes it.
-    pub user_reference_id: Option<i64>,
-    /// The phase name, exactly as sent.
-    pub status: VkycStatus,
-    /// The event inside the phase, exactly as sent.
-    pub sub_status: SubStatus,
-    /// The link the user opens for the video call.
-    pub vkyc_link: Option<String>,
-    /// When the link expires.
-    pub link_expiry: Option<LenientTime>,
-    /// When the call is scheduled.
-    pub meeting_schedule: Option<LenientTime>,
-    /// The agent's remarks.
-    pub agent_remarks: Option<String>,
-    /// The auditor's remarks.
-    pub auditor_remarks: Option<String>,
-    /// A link to the call's recording, once the call is over.
-    pub recording_link: Option<String>,
-    raw: Raw,
-    request_id: Option<String>,
+fields::view! {
+    /// A verification as Cashfree last reported it.
+    ///
+    /// Built the same way from either family's responses and from webhook
+    /// payloads. Text fields that Cashfree fills with `""` or `null` are `None`;
+    /// identifiers sent as numbers become their decimal text. Every field of
+    /// the original body stays reachable through [`raw`](Self::raw), and the
+    /// ones this view does not model through [`extra`](Self::extra).
+    pub struct Verification {
+        // field: type = its name in the Verification Suite's JSON / in PPI's
+        // (`-`: the family has no such field)
+
+        /// Your identifier for the verification.
+        verification_id: String = "verification_id" / "verification_id",
+        /// Cashfree's identifier: `reference_id` (Verification Suite) or
+        /// `cf_verification_id` (PPI).
+        cashfree_id: Option<CashfreeId> = "reference_id" / "cf_verification_id",
+        /// The user's identifier.
+        user_id: Option<String> = "user_id" / "user_id",
+        /// Cashfree's identifier for the user (Verification Suite), as
+        /// [`User::ReferenceId`](crate::User::ReferenceId) takes it.
+        user_reference_id: Option<i64> = "user_reference_id" / -,
+        /// The phase name, exactly as sent.
+        status: VkycStatus = "status" / "status",
+        /// The event inside the phase, exactly as sent.
+        sub_status: SubStatus = "sub_status" / "sub_status",
+        /// The link the user opens for the video call.
+        vkyc_link: Option<String> = "vkyc_link" / "vkyc_link",
+        /// When the link expires.
+        link_expiry: Option<LenientTime> = "link_expiry" / "link_expiry",
+        /// When the call is scheduled.
+        meeting_schedule: Option<LenientTime> = "meeting_schedule" / "meeting_schedule",
+        /// The agent's remarks.
+        agent_remarks: Option<String> = "agent_remarks" / "agent_remarks",
+        /// The auditor's remarks.
+        auditor_remarks: Option<String> = "auditor_remarks" / "auditor_remarks",
+        /// A link to the call's recording, once the call is over.
+        recording_link: Option<String> = "recording_link" / -,
+    }
 }
+
+// What each generated response type carries, by its JSON names.
+fields::fields_from!(ppi_raw::PpiVkycResponse, Api::Ppi => verification_id, cf_verification_id,
+    user_id, status, sub_status, vkyc_link, link_expiry, meeting_schedule, agent_remarks,
+    auditor_remarks);
+fields::fields_from!(vs_raw::GetVkycLinkResponseSchema, Api::VerificationSuite => verification_id,
+    reference_id, user_id, user_reference_id, status, sub_status, vkyc_link, link_expiry,
+    meeting_schedule, agent_remarks, auditor_remarks, recording_link);
+fields::fields_from!(vs_raw::VkycLinkResponseSchema, Api::VerificationSuite => verification_id,
+    reference_id, user_id, user_reference_id, status, sub_status, vkyc_link, link_expiry,
+    agent_remarks, auditor_remarks);
 
 /// The body as received, parsed into a map only when asked for: most
 /// callers never look at fields the view does not model.
@@ -158,176 +170,10 @@ impl Raw {
     }
 }
 
-impl PartialEq for Verification {
-    fn eq(&self, other: &Self) -> bool {
-        self.api == other.api
-            && self.verification_id == other.verification_id
-            && self.cashfree_id == other.cashfree_id
-            && self.user_id == other.user_id
-            && self.user_reference_id == other.user_reference_id
-            && self.status == other.status
-            && self.sub_status == other.sub_status
-            && self.vkyc_link == other.vkyc_link
-            && self.link_expiry == other.link_expiry
-            && self.meeting_schedule == other.meeting_schedule
-            && self.agent_remarks == other.agent_remarks
-            && self.auditor_remarks == other.auditor_remarks
-            && self.recording_link == other.recording_link
-            && self.raw() == other.raw()
-    }
-}
-
-/// The modeled fields of one response, taken from the generated types.
-#[derive(Default)]
-pub(crate) struct Fields {
-    verification_id: Option<String>,
-    cashfree_id: Option<String>,
-    user_id: Option<String>,
-    user_reference_id: Option<String>,
-    status: Option<String>,
-    sub_status: Option<String>,
-    vkyc_link: Option<String>,
-    link_expiry: Option<String>,
-    meeting_schedule: Option<String>,
-    agent_remarks: Option<String>,
-    auditor_remarks: Option<String>,
-    recording_link: Option<String>,
-}
-
-/// `""` reads as absent, as in [`text`].
-fn present(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.is_empty())
-}
-
-fn id_text<T: fmt::Display>(value: Option<T>) -> Option<String> {
-    present(value.map(|v| v.to_string()))
-}
-
-impl From<ppi_raw::PpiVkycResponse> for Fields {
-    fn from(r: ppi_raw::PpiVkycResponse) -> Self {
-        Fields {
-            verification_id: r.verification_id,
-            cashfree_id: id_text(r.cf_verification_id),
-            user_id: r.user_id,
-            status: r.status,
-            sub_status: r.sub_status,
-            vkyc_link: r.vkyc_link,
-            link_expiry: r.link_expiry,
-            meeting_schedule: r.meeting_schedule,
-            agent_remarks: r.agent_remarks,
-            auditor_remarks: r.auditor_remarks,
-            ..Fields::default()
-        }
-    }
-}
-
-impl From<vs_raw::GetVkycLinkResponseSchema> for Fields {
-    fn from(r: vs_raw::GetVkycLinkResponseSchema) -> Self {
-        Fields {
-            verification_id: r.verification_id,
-            cashfree_id: id_text(r.reference_id),
-            user_id: r.user_id,
-            user_reference_id: id_text(r.user_reference_id),
-            status: r.status,
-            sub_status: r.sub_status,
-            vkyc_link: r.vkyc_link,
-            link_expiry: r.link_expiry,
-            meeting_schedule: r.meeting_schedule,
-            agent_remarks: r.agent_remarks,
-            auditor_remarks: r.auditor_remarks,
-            recording_link: r.recording_link,
-        }
-    }
-}
-
-impl From<vs_raw::VkycLinkResponseSchema> for Fields {
-    fn from(r: vs_raw::VkycLinkResponseSchema) -> Self {
-        Fields {
-            verification_id: r.verification_id,
-            cashfree_id: id_text(r.reference_id),
-            user_id: r.user_id,
-            user_reference_id: id_text(r.user_reference_id),
-            status: r.status,
-            sub_status: r.sub_status,
-            vkyc_link: r.vkyc_link,
-            link_expiry: r.link_expiry,
-            agent_remarks: r.agent_remarks,
-            auditor_remarks: r.auditor_remarks,
-            ..Fields::default()
-        }
-    }
-}
-
-/// The fields the view models for each family; every other field is
-/// [`Verification::extra`].
-const MODELED_COMMON: &[&str] = &[
-    "verification_id",
-    "user_id",
-    "status",
-    "sub_status",
-    "vkyc_link",
-    "link_expiry",
-    "meeting_schedule",
-    "agent_remarks",
-    "auditor_remarks",
-];
-const MODELED_VERIFICATION_SUITE: &[&str] =
-    &["reference_id", "user_reference_id", "recording_link"];
-const MODELED_PPI: &[&str] = &["cf_verification_id"];
-
-impl Api {
-    fn models(self, field: &str) -> bool {
-        let own = match self {
-            Api::VerificationSuite => MODELED_VERIFICATION_SUITE,
-            Api::Ppi => MODELED_PPI,
-        };
-        MODELED_COMMON.contains(&field) || own.contains(&field)
-    }
-}
-
 impl Verification {
-    fn build(api: Api, f: Fields, raw: Raw, request_id: Option<String>) -> Self {
-        Verification {
-            api,
-            verification_id: present(f.verification_id).unwrap_or_default(),
-            cashfree_id: present(f.cashfree_id).map(CashfreeId),
-            user_id: present(f.user_id),
-            user_reference_id: f.user_reference_id.and_then(|id| id.trim().parse().ok()),
-            status: f.status.as_deref().unwrap_or("").into(),
-            sub_status: f.sub_status.as_deref().unwrap_or("").into(),
-            vkyc_link: present(f.vkyc_link),
-            link_expiry: present(f.link_expiry).map(LenientTime::parse),
-            meeting_schedule: present(f.meeting_schedule).map(LenientTime::parse),
-            agent_remarks: present(f.agent_remarks),
-            auditor_remarks: present(f.auditor_remarks),
-            recording_link: present(f.recording_link),
-            raw,
-            request_id,
-        }
-    }
-
     /// Builds the view from a response body or a webhook's `data` object.
     pub fn from_json(api: Api, raw: Map<String, Value>) -> Self {
-        // Only the fields this family documents, as the typed path reads them.
-        let get = |key: &str| raw.get(key).filter(|_| api.models(key)).and_then(text);
-        let cashfree_id = match api {
-            Api::VerificationSuite => get("reference_id"),
-            Api::Ppi => get("cf_verification_id"),
-        };
-        let fields = Fields {
-            verification_id: get("verification_id"),
-            cashfree_id,
-            user_id: get("user_id"),
-            user_reference_id: get("user_reference_id"),
-            status: get("status"),
-            sub_status: get("sub_status"),
-            vkyc_link: get("vkyc_link"),
-            link_expiry: get("link_expiry"),
-            meeting_schedule: get("meeting_schedule"),
-            agent_remarks: get("agent_remarks"),
-            auditor_remarks: get("auditor_remarks"),
-            recording_link: get("recording_link"),
-        };
+        let fields = Fields::from_map(api, &raw);
         Self::build(
             api,
             fields,
