@@ -9,24 +9,26 @@ use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-#[derive(Debug, Deserialize)]
+/// `specs/status-codes.toml`, as every task reads it.
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Table {
-    sub_status: Vec<Row>,
+pub(crate) struct Table {
+    #[serde(default)]
+    pub sub_status: Vec<Row>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Row {
-    code: String,
-    status: String,
-    phase: String,
-    description: String,
-    action: String,
-    outcome: String,
+pub(crate) struct Row {
+    pub code: String,
+    pub status: String,
+    pub phase: String,
+    pub description: String,
+    pub action: String,
+    pub outcome: String,
     #[serde(rename = "final")]
-    is_final: bool,
-    user_action: bool,
+    pub is_final: bool,
+    pub user_action: bool,
 }
 
 const PHASES: &[&str] = &[

@@ -5,6 +5,7 @@
 //! `specs/status-codes.toml`.
 
 use crate::manifest::Manifest;
+use crate::status_codes::Table;
 use anyhow::{Context, Result};
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::path::Path;
@@ -107,17 +108,6 @@ pub fn parse(text: &str) -> Vec<Row> {
         }
     }
     rows
-}
-
-#[derive(serde::Deserialize)]
-struct Table {
-    sub_status: Vec<TableRow>,
-}
-
-#[derive(serde::Deserialize)]
-struct TableRow {
-    code: String,
-    status: String,
 }
 
 /// Every disagreement between the vendored status pages and

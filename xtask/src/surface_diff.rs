@@ -3,6 +3,7 @@
 //! classified as breaking or additive, as Markdown for a pull request and
 //! as entries for `CHANGELOG.md`.
 
+use crate::status_codes::Table;
 use crate::surface::{self, Surface, TypeDef, TypeKind};
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};
@@ -494,25 +495,6 @@ fn kind_name(kind: &TypeKind) -> String {
         TypeKind::Unit => "a unit struct".into(),
         TypeKind::Enum { .. } => "an enum".into(),
     }
-}
-
-#[derive(serde::Deserialize, Default)]
-struct Table {
-    #[serde(default)]
-    sub_status: Vec<Row>,
-}
-
-#[derive(serde::Deserialize, PartialEq)]
-struct Row {
-    code: String,
-    status: String,
-    phase: String,
-    description: String,
-    action: String,
-    outcome: String,
-    #[serde(rename = "final")]
-    is_final: bool,
-    user_action: bool,
 }
 
 /// The status table is surface too: the facade's `SubStatus` is generated
