@@ -1,6 +1,7 @@
 //! The workspace's build tasks, as a library so that workspace tests can run
 //! the same freshness check as `cargo xtask codegen --check`.
 
+pub mod changelog;
 pub mod codegen;
 pub mod fetch;
 pub mod generate;
