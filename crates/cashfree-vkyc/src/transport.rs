@@ -312,10 +312,6 @@ impl CallTransport {
 /// the innermost cause ("timed out", "could not connect: Connection
 /// refused").
 fn describe(e: &reqwest::Error) -> String {
-    let mut root: &dyn std::error::Error = e;
-    while let Some(source) = root.source() {
-        root = source;
-    }
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -323,7 +319,7 @@ fn describe(e: &reqwest::Error) -> String {
     } else {
         "the connection failed"
     };
-    format!("{kind}: {root}")
+    format!("{kind}: {}", crate::error::root_cause(e))
 }
 
 /// The response handed to the generated client, from what was read.
