@@ -137,17 +137,11 @@ fn run(c: &mut Criterion, group_name: &str, same_thread: bool) {
     );
     group.bench_function("raw_generated", |b| {
         b.to_async(&runtime).iter(|| async {
-            let body = cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest::builder()
-                .user_id("USER1")
-                .verification_id("bench-status");
-            black_box(
-                raw.ppi_get_vkyc_status()
-                    .x_api_version("2025-11-01")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap(),
-            )
+            let body = cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest {
+                user_id: "USER1".parse().unwrap(),
+                verification_id: "bench-status".parse().unwrap(),
+            };
+            black_box(raw.ppi_get_vkyc_status("2025-11-01", &body).await.unwrap())
         })
     });
     group.bench_function("facade", |b| {

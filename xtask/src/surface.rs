@@ -19,10 +19,9 @@ pub struct Operation {
     /// `POST /vkyc`
     pub route: String,
     pub function: String,
-    pub builder: String,
     pub params: Vec<Param>,
     pub body: Option<String>,
-    /// The `send()` type.
+    /// What the method returns.
     pub response: String,
 }
 
@@ -56,6 +55,9 @@ pub struct Field {
     pub name: String,
     pub ty: String,
     pub wire: Option<String>,
+    /// The documented pattern, kept in the docs (the raw crate does not
+    /// check it).
+    pub pattern: Option<String>,
 }
 
 impl Field {
@@ -75,9 +77,6 @@ pub struct Variant {
 /// Reads the surface of one generated file.
 pub fn read(source: &str) -> syn::Result<Surface> {
     let file: File = syn::parse_file(source)?;
-    let builders = module(&file.items, "builder")
-        .map(items)
-        .unwrap_or_default();
     let mut surface = Surface::default();
     for item in &file.items {
         let Item::Impl(imp) = item else { continue };
@@ -86,24 +85,10 @@ pub fn read(source: &str) -> syn::Result<Surface> {
         }
         for item in &imp.items {
             let ImplItem::Fn(f) = item else { continue };
-            let name = f.sig.ident.to_string();
-            if name == "new" || name == "new_with_client" {
-                continue;
+            if f.sig.asyncness.is_none() {
+                continue; // constructors and accessors
             }
-            let builder = match &f.sig.output {
-                syn::ReturnType::Type(_, ty) => type_name(ty),
-                _ => continue,
-            };
-            let mut operation = Operation {
-                route: method_and_path(&f.attrs).unwrap_or_else(|| "? ?".into()),
-                function: name,
-                builder: builder.clone(),
-                params: Vec::new(),
-                body: None,
-                response: String::new(),
-            };
-            read_builder(&builders, &builder, &mut operation);
-            surface.operations.push(operation);
+            surface.operations.push(read_operation(f));
         }
     }
     if let Some(types) = module(&file.items, "types") {
@@ -119,11 +104,13 @@ pub fn describe(source: &str) -> String {
     out.push_str("## Operations\n");
     for op in &surface.operations {
         let _ = writeln!(out, "\n{}", op.route);
-        let _ = writeln!(
-            out,
-            "  fn Client::{}() -> builder::{}",
-            op.function, op.builder
-        );
+        let names: Vec<&str> = op
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain(op.body.as_ref().map(|_| "body"))
+            .collect();
+        let _ = writeln!(out, "  fn Client::{}({})", op.function, names.join(", "));
         for p in &op.params {
             let kind = if p.required { "required" } else { "optional" };
             let _ = writeln!(out, "  param {}: {} ({kind})", p.name, p.ty);
@@ -132,7 +119,7 @@ pub fn describe(source: &str) -> String {
             let _ = writeln!(out, "  body: {body}");
         }
         if !op.response.is_empty() {
-            let _ = writeln!(out, "  send() -> {}", op.response);
+            let _ = writeln!(out, "  -> {}", op.response);
         }
     }
     out.push_str("\n## Types\n");
@@ -146,7 +133,12 @@ pub fn describe(source: &str) -> String {
                         .as_ref()
                         .map(|r| format!(" (json \"{r}\")"))
                         .unwrap_or_default();
-                    let _ = writeln!(out, "  {}: {}{wire}", f.name, f.ty);
+                    let pattern = f
+                        .pattern
+                        .as_ref()
+                        .map(|p| format!(" (pattern {p})"))
+                        .unwrap_or_default();
+                    let _ = writeln!(out, "  {}: {}{wire}{pattern}", f.name, f.ty);
                 }
             }
             TypeKind::Newtype(inner) => {
@@ -176,54 +168,40 @@ pub fn describe(source: &str) -> String {
     out
 }
 
-fn read_builder(builders: &[Item], name: &str, op: &mut Operation) {
-    for item in builders {
-        match item {
-            Item::Struct(s) if s.ident == name => {
-                for field in &s.fields {
-                    let field_name = field
-                        .ident
-                        .as_ref()
-                        .map(|i| i.to_string())
-                        .unwrap_or_default();
-                    if field_name == "client" {
-                        continue;
-                    }
-                    let ty = render(&field.ty);
-                    // Builder fields are `Result<T, String>` holding the value or a conversion error.
-                    let ty = ty
-                        .strip_prefix("Result<")
-                        .and_then(|t| t.strip_suffix(", String>"))
-                        .unwrap_or(&ty);
-                    let (required, ty) =
-                        match ty.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
-                            Some(inner) => (false, inner.to_string()),
-                            None => (true, ty.to_string()),
-                        };
-                    if field_name == "body" {
-                        op.body = Some(ty.replace("builder::", ""));
-                    } else {
-                        op.params.push(Param {
-                            name: field_name,
-                            ty,
-                            required,
-                        });
-                    }
-                }
-            }
-            Item::Impl(imp) if type_name(&imp.self_ty) == name => {
-                for item in &imp.items {
-                    if let ImplItem::Fn(f) = item
-                        && f.sig.ident == "send"
-                        && let syn::ReturnType::Type(_, ty) = &f.sig.output
-                    {
-                        op.response = render(ty);
-                    }
-                }
-            }
-            _ => {}
+/// One operation method of progenitor's positional interface: its
+/// parameters in order (`Option<..>` for optional ones), then `body`.
+fn read_operation(f: &syn::ImplItemFn) -> Operation {
+    let mut op = Operation {
+        route: method_and_path(&f.attrs).unwrap_or_else(|| "? ?".into()),
+        function: f.sig.ident.to_string(),
+        params: Vec::new(),
+        body: None,
+        response: match &f.sig.output {
+            syn::ReturnType::Type(_, ty) => render(ty),
+            syn::ReturnType::Default => String::new(),
+        },
+    };
+    for input in &f.sig.inputs {
+        let syn::FnArg::Typed(arg) = input else {
+            continue; // &self
+        };
+        let name = arg.pat.to_token_stream().to_string();
+        let ty = render(&arg.ty).replace("&'a", "&");
+        if name == "body" {
+            op.body = Some(
+                ty.trim_start_matches('&')
+                    .trim_start_matches("types::")
+                    .to_string(),
+            );
+            continue;
         }
+        let (required, ty) = match ty.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')) {
+            Some(inner) => (false, inner.to_string()),
+            None => (true, ty),
+        };
+        op.params.push(Param { name, ty, required });
     }
+    op
 }
 
 fn read_type(item: &Item) -> Option<TypeDef> {
@@ -243,6 +221,7 @@ fn read_type(item: &Item) -> Option<TypeDef> {
                                 .unwrap_or_default(),
                             ty: render(&field.ty),
                             wire: serde_rename(&field.attrs),
+                            pattern: documented_pattern(&field.attrs),
                         })
                         .collect(),
                 ),
@@ -336,6 +315,34 @@ fn method_and_path(attrs: &[Attribute]) -> Option<String> {
     let method = parts.next()?;
     let path = parts.nth(1)?;
     Some(format!("{method} {path}"))
+}
+
+/// The `Pattern: `…`.` line the generator writes into a field's docs.
+fn documented_pattern(attrs: &[Attribute]) -> Option<String> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .flat_map(|doc| {
+            doc.lines()
+                .filter_map(|l| {
+                    l.trim()
+                        .strip_prefix("Pattern: `")?
+                        .strip_suffix("`.")
+                        .map(str::to_owned)
+                })
+                .collect::<Vec<_>>()
+        })
+        .next()
 }
 
 fn serde_rename(attrs: &[Attribute]) -> Option<String> {

@@ -147,9 +147,7 @@ impl AadhaarDetails {
         let dob = need(&self.dob, "dob")?;
         Ok(vs_raw::AadhaarDetails {
             name: need(&self.name, "name")?,
-            dob: dob.parse().map_err(|_| {
-                ValidationError::new("aadhaar_details.dob", "must be written DD-MM-YYYY")
-            })?,
+            dob: check_dob(dob)?,
             gender: match need(&self.gender, "gender")? {
                 Gender::Male => vs_raw::AadhaarDetailsGender::M,
                 Gender::Female => vs_raw::AadhaarDetailsGender::F,
@@ -171,6 +169,24 @@ impl AadhaarDetails {
                 country: need(&address.country, "split_address.country")?,
             },
         })
+    }
+}
+
+/// The page's pattern, `^[0-9]{2}-[0-9]{2}-[0-9]{4}$`, and a date that
+/// exists.
+fn check_dob(dob: String) -> Result<String, ValidationError> {
+    let shaped = dob.len() == 10
+        && dob.bytes().enumerate().all(|(i, b)| match i {
+            2 | 5 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if shaped && chrono::NaiveDate::parse_from_str(&dob, "%d-%m-%Y").is_ok() {
+        Ok(dob)
+    } else {
+        Err(ValidationError::new(
+            "aadhaar_details.dob",
+            "must be a date written DD-MM-YYYY",
+        ))
     }
 }
 
@@ -203,8 +219,10 @@ mod tests {
         assert_eq!(raw["gender"], "O");
         assert_eq!(raw["split_address"]["pincode"], 411001);
         assert_eq!(raw["dob"], "02-02-1995");
-        let e = complete().dob("1995-02-02").to_raw().unwrap_err();
-        assert_eq!(e.field, "aadhaar_details.dob");
+        for wrong in ["1995-02-02", "2-2-1995", "31-02-1995", "02-02-1995 "] {
+            let e = complete().dob(wrong).to_raw().unwrap_err();
+            assert_eq!(e.field, "aadhaar_details.dob", "{wrong}");
+        }
         let e = complete()
             .address(AadhaarAddress::new().house("1"))
             .to_raw()

@@ -177,10 +177,8 @@ impl Ppi<'_> {
             let inner = &self.client.inner;
             let call = inner
                 .raw_ppi
-                .ppi_initiate_vkyc()
-                .x_api_version(inner.ppi_api_version.as_str())
-                .body(body);
-            let (result, state) = run_call(Api::Ppi, call.send()).await;
+                .ppi_initiate_vkyc(inner.ppi_api_version.as_str(), &body);
+            let (result, state) = run_call(Api::Ppi, call).await;
             // The status call names the user, so only this user's
             // verification can be found.
             exactly_once(
@@ -211,10 +209,8 @@ impl Ppi<'_> {
             let inner = &self.client.inner;
             let call = inner
                 .raw_ppi
-                .ppi_get_vkyc_status()
-                .x_api_version(inner.ppi_api_version.as_str())
-                .body(body);
-            run_call(Api::Ppi, call.send()).await.0
+                .ppi_get_vkyc_status(inner.ppi_api_version.as_str(), &body);
+            run_call(Api::Ppi, call).await.0
         }
         .instrument(call_span("ppi.status", verification_id))
         .await
@@ -257,15 +253,13 @@ impl VerificationSuite<'_> {
         let body = request.to_raw()?;
         async {
             let inner = &self.client.inner;
-            let mut call = inner
-                .raw_vs
-                .vrs_initiate_vkyc()
-                .x_api_version(inner.vs_api_version.as_str())
-                .body(body);
-            if let Some(signature) = self.client.signature()? {
-                call = call.x_cf_signature(signature);
-            }
-            let (result, state) = run_call(Api::VerificationSuite, call.send()).await;
+            let signature = self.client.signature()?;
+            let call = inner.raw_vs.vrs_initiate_vkyc(
+                inner.vs_api_version.as_str(),
+                signature.as_deref(),
+                &body,
+            );
+            let (result, state) = run_call(Api::VerificationSuite, call).await;
             // Another user's verification means the id was taken before.
             exactly_once(
                 result,
@@ -308,18 +302,18 @@ impl VerificationSuite<'_> {
 
     async fn get(&self, key: StatusKey<'_>) -> Result<Verification> {
         let inner = &self.client.inner;
-        let mut call = inner
-            .raw_vs
-            .vkyc_get_status()
-            .x_api_version(inner.vs_api_version.as_str());
-        call = match key {
-            StatusKey::VerificationId(id) => call.verification_id(id),
-            StatusKey::ReferenceId(id) => call.reference_id(id.to_string()),
+        let signature = self.client.signature()?;
+        let (verification_id, reference_id) = match key {
+            StatusKey::VerificationId(id) => (Some(id), None),
+            StatusKey::ReferenceId(id) => (None, Some(id.to_string())),
         };
-        if let Some(signature) = self.client.signature()? {
-            call = call.x_cf_signature(signature);
-        }
-        run_call(Api::VerificationSuite, call.send()).await.0
+        let call = inner.raw_vs.vkyc_get_status(
+            reference_id.as_deref(),
+            verification_id,
+            inner.vs_api_version.as_str(),
+            signature.as_deref(),
+        );
+        run_call(Api::VerificationSuite, call).await.0
     }
 
     /// Follows a verification until it is final; see [`Watch`].

@@ -6,6 +6,7 @@ fn field(name: &str, ty: &str) -> Field {
         name: name.into(),
         ty: ty.into(),
         wire: None,
+        pattern: None,
     }
 }
 
@@ -22,7 +23,6 @@ fn surface(req: Vec<Field>, resp: Vec<Field>) -> Surface {
         operations: vec![Operation {
             route: "POST /vkyc".into(),
             function: "initiate".into(),
-            builder: "Initiate".into(),
             params: vec![Param {
                 name: "x_api_version".into(),
                 ty: "String".into(),

@@ -41,11 +41,6 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
-    impl PpiErrorResponse {
-        pub fn builder() -> builder::PpiErrorResponse {
-            Default::default()
-        }
-    }
     ///`PpiNotificationMode`
     #[derive(
         ::serde::Deserialize,
@@ -107,11 +102,6 @@ pub mod types {
         pub answer: PpiSecurityQuestionAnswer,
         pub order: ::std::num::NonZeroU64,
         pub question: PpiSecurityQuestionQuestion,
-    }
-    impl PpiSecurityQuestion {
-        pub fn builder() -> builder::PpiSecurityQuestion {
-            Default::default()
-        }
     }
     ///`PpiSecurityQuestionAnswer`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -176,11 +166,6 @@ pub mod types {
         pub order: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub question: ::std::option::Option<::std::string::String>,
-    }
-    impl PpiSecurityQuestionEcho {
-        pub fn builder() -> builder::PpiSecurityQuestionEcho {
-            Default::default()
-        }
     }
     ///`PpiSecurityQuestionQuestion`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -247,13 +232,10 @@ pub mod types {
         pub security_questions: ::std::vec::Vec<PpiSecurityQuestion>,
         ///Unique identifier for the user, as provided by you during PPI user creation.
         pub user_id: PpiVkycInitiateRequestUserId,
-        ///Unique identifier that you create to identify the VKYC verification request in your system. Maximum 50 characters. Only alphanumeric characters, periods (.), hyphens (-), and underscores (_) are allowed.
+        /**Unique identifier that you create to identify the VKYC verification request in your system. Maximum 50 characters. Only alphanumeric characters, periods (.), hyphens (-), and underscores (_) are allowed.
+
+Pattern: `^[A-Za-z0-9._-]+$`.*/
         pub verification_id: PpiVkycInitiateRequestVerificationId,
-    }
-    impl PpiVkycInitiateRequest {
-        pub fn builder() -> builder::PpiVkycInitiateRequest {
-            Default::default()
-        }
     }
     ///Unique identifier for the user, as provided by you during PPI user creation.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -313,7 +295,9 @@ pub mod types {
                 })
         }
     }
-    ///Unique identifier that you create to identify the VKYC verification request in your system. Maximum 50 characters. Only alphanumeric characters, periods (.), hyphens (-), and underscores (_) are allowed.
+    /**Unique identifier that you create to identify the VKYC verification request in your system. Maximum 50 characters. Only alphanumeric characters, periods (.), hyphens (-), and underscores (_) are allowed.
+
+Pattern: `^[A-Za-z0-9._-]+$`.*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct PpiVkycInitiateRequestVerificationId(::std::string::String);
@@ -339,11 +323,6 @@ pub mod types {
             }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
-            }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z0-9._-]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[A-Za-z0-9._-]+$\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -416,11 +395,6 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vkyc_link: ::std::option::Option<::std::string::String>,
     }
-    impl PpiVkycResponse {
-        pub fn builder() -> builder::PpiVkycResponse {
-            Default::default()
-        }
-    }
     ///`PpiVkycStatusRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PpiVkycStatusRequest {
@@ -428,11 +402,6 @@ pub mod types {
         pub user_id: PpiVkycStatusRequestUserId,
         ///Unique identifier for the VKYC verification request, as provided by you during VKYC verification initiation.
         pub verification_id: PpiVkycStatusRequestVerificationId,
-    }
-    impl PpiVkycStatusRequest {
-        pub fn builder() -> builder::PpiVkycStatusRequest {
-            Default::default()
-        }
     }
     ///Unique identifier for the user, as provided by you during PPI user creation.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -550,709 +519,6 @@ pub mod types {
                 })
         }
     }
-    /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct PpiErrorResponse {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PpiErrorResponse {
-            fn default() -> Self {
-                Self {
-                    code: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                }
-            }
-        }
-        impl PpiErrorResponse {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PpiErrorResponse> for super::PpiErrorResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PpiErrorResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    message: value.message?,
-                    type_: value.type_?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PpiErrorResponse> for PpiErrorResponse {
-            fn from(value: super::PpiErrorResponse) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    message: Ok(value.message),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PpiSecurityQuestion {
-            answer: ::std::result::Result<
-                super::PpiSecurityQuestionAnswer,
-                ::std::string::String,
-            >,
-            order: ::std::result::Result<::std::num::NonZeroU64, ::std::string::String>,
-            question: ::std::result::Result<
-                super::PpiSecurityQuestionQuestion,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PpiSecurityQuestion {
-            fn default() -> Self {
-                Self {
-                    answer: Err("no value supplied for answer".to_string()),
-                    order: Err("no value supplied for order".to_string()),
-                    question: Err("no value supplied for question".to_string()),
-                }
-            }
-        }
-        impl PpiSecurityQuestion {
-            pub fn answer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PpiSecurityQuestionAnswer>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.answer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for answer: {e}")
-                    });
-                self
-            }
-            pub fn order<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::num::NonZeroU64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.order = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for order: {e}")
-                    });
-                self
-            }
-            pub fn question<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PpiSecurityQuestionQuestion>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.question = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for question: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PpiSecurityQuestion>
-        for super::PpiSecurityQuestion {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PpiSecurityQuestion,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    answer: value.answer?,
-                    order: value.order?,
-                    question: value.question?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PpiSecurityQuestion> for PpiSecurityQuestion {
-            fn from(value: super::PpiSecurityQuestion) -> Self {
-                Self {
-                    answer: Ok(value.answer),
-                    order: Ok(value.order),
-                    question: Ok(value.question),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PpiSecurityQuestionEcho {
-            answer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            order: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            question: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PpiSecurityQuestionEcho {
-            fn default() -> Self {
-                Self {
-                    answer: Ok(Default::default()),
-                    order: Ok(Default::default()),
-                    question: Ok(Default::default()),
-                }
-            }
-        }
-        impl PpiSecurityQuestionEcho {
-            pub fn answer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.answer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for answer: {e}")
-                    });
-                self
-            }
-            pub fn order<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.order = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for order: {e}")
-                    });
-                self
-            }
-            pub fn question<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.question = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for question: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PpiSecurityQuestionEcho>
-        for super::PpiSecurityQuestionEcho {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PpiSecurityQuestionEcho,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    answer: value.answer?,
-                    order: value.order?,
-                    question: value.question?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PpiSecurityQuestionEcho>
-        for PpiSecurityQuestionEcho {
-            fn from(value: super::PpiSecurityQuestionEcho) -> Self {
-                Self {
-                    answer: Ok(value.answer),
-                    order: Ok(value.order),
-                    question: Ok(value.question),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PpiVkycInitiateRequest {
-            notification_modes: ::std::result::Result<
-                ::std::vec::Vec<super::PpiNotificationMode>,
-                ::std::string::String,
-            >,
-            security_questions: ::std::result::Result<
-                ::std::vec::Vec<super::PpiSecurityQuestion>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                super::PpiVkycInitiateRequestUserId,
-                ::std::string::String,
-            >,
-            verification_id: ::std::result::Result<
-                super::PpiVkycInitiateRequestVerificationId,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PpiVkycInitiateRequest {
-            fn default() -> Self {
-                Self {
-                    notification_modes: Ok(Default::default()),
-                    security_questions: Ok(Default::default()),
-                    user_id: Err("no value supplied for user_id".to_string()),
-                    verification_id: Err(
-                        "no value supplied for verification_id".to_string(),
-                    ),
-                }
-            }
-        }
-        impl PpiVkycInitiateRequest {
-            pub fn notification_modes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PpiNotificationMode>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.notification_modes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for notification_modes: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn security_questions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::PpiSecurityQuestion>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.security_questions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for security_questions: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PpiVkycInitiateRequestUserId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn verification_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PpiVkycInitiateRequestVerificationId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.verification_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for verification_id: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PpiVkycInitiateRequest>
-        for super::PpiVkycInitiateRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PpiVkycInitiateRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    notification_modes: value.notification_modes?,
-                    security_questions: value.security_questions?,
-                    user_id: value.user_id?,
-                    verification_id: value.verification_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PpiVkycInitiateRequest>
-        for PpiVkycInitiateRequest {
-            fn from(value: super::PpiVkycInitiateRequest) -> Self {
-                Self {
-                    notification_modes: Ok(value.notification_modes),
-                    security_questions: Ok(value.security_questions),
-                    user_id: Ok(value.user_id),
-                    verification_id: Ok(value.verification_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PpiVkycResponse {
-            agent_remarks: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            auditor_remarks: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cf_verification_id: ::std::result::Result<
-                ::std::option::Option<super::IntegerOrString>,
-                ::std::string::String,
-            >,
-            link_expiry: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            meeting_schedule: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            notification_modes: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
-            security_questions: ::std::result::Result<
-                ::std::vec::Vec<super::PpiSecurityQuestionEcho>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sub_status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            verification_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            vkyc_link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PpiVkycResponse {
-            fn default() -> Self {
-                Self {
-                    agent_remarks: Ok(Default::default()),
-                    auditor_remarks: Ok(Default::default()),
-                    cf_verification_id: Ok(Default::default()),
-                    link_expiry: Ok(Default::default()),
-                    meeting_schedule: Ok(Default::default()),
-                    notification_modes: Ok(Default::default()),
-                    security_questions: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    sub_status: Ok(Default::default()),
-                    user_id: Ok(Default::default()),
-                    verification_id: Ok(Default::default()),
-                    vkyc_link: Ok(Default::default()),
-                }
-            }
-        }
-        impl PpiVkycResponse {
-            pub fn agent_remarks<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.agent_remarks = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for agent_remarks: {e}")
-                    });
-                self
-            }
-            pub fn auditor_remarks<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auditor_remarks = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auditor_remarks: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cf_verification_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IntegerOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cf_verification_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cf_verification_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn link_expiry<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.link_expiry = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for link_expiry: {e}")
-                    });
-                self
-            }
-            pub fn meeting_schedule<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.meeting_schedule = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for meeting_schedule: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn notification_modes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.notification_modes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for notification_modes: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn security_questions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::PpiSecurityQuestionEcho>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.security_questions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for security_questions: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn sub_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sub_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sub_status: {e}")
-                    });
-                self
-            }
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn verification_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.verification_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for verification_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn vkyc_link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.vkyc_link = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for vkyc_link: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PpiVkycResponse> for super::PpiVkycResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PpiVkycResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    agent_remarks: value.agent_remarks?,
-                    auditor_remarks: value.auditor_remarks?,
-                    cf_verification_id: value.cf_verification_id?,
-                    link_expiry: value.link_expiry?,
-                    meeting_schedule: value.meeting_schedule?,
-                    notification_modes: value.notification_modes?,
-                    security_questions: value.security_questions?,
-                    status: value.status?,
-                    sub_status: value.sub_status?,
-                    user_id: value.user_id?,
-                    verification_id: value.verification_id?,
-                    vkyc_link: value.vkyc_link?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PpiVkycResponse> for PpiVkycResponse {
-            fn from(value: super::PpiVkycResponse) -> Self {
-                Self {
-                    agent_remarks: Ok(value.agent_remarks),
-                    auditor_remarks: Ok(value.auditor_remarks),
-                    cf_verification_id: Ok(value.cf_verification_id),
-                    link_expiry: Ok(value.link_expiry),
-                    meeting_schedule: Ok(value.meeting_schedule),
-                    notification_modes: Ok(value.notification_modes),
-                    security_questions: Ok(value.security_questions),
-                    status: Ok(value.status),
-                    sub_status: Ok(value.sub_status),
-                    user_id: Ok(value.user_id),
-                    verification_id: Ok(value.verification_id),
-                    vkyc_link: Ok(value.vkyc_link),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PpiVkycStatusRequest {
-            user_id: ::std::result::Result<
-                super::PpiVkycStatusRequestUserId,
-                ::std::string::String,
-            >,
-            verification_id: ::std::result::Result<
-                super::PpiVkycStatusRequestVerificationId,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PpiVkycStatusRequest {
-            fn default() -> Self {
-                Self {
-                    user_id: Err("no value supplied for user_id".to_string()),
-                    verification_id: Err(
-                        "no value supplied for verification_id".to_string(),
-                    ),
-                }
-            }
-        }
-        impl PpiVkycStatusRequest {
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PpiVkycStatusRequestUserId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn verification_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::PpiVkycStatusRequestVerificationId>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.verification_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for verification_id: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PpiVkycStatusRequest>
-        for super::PpiVkycStatusRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PpiVkycStatusRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    user_id: value.user_id?,
-                    verification_id: value.verification_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PpiVkycStatusRequest> for PpiVkycStatusRequest {
-            fn from(value: super::PpiVkycStatusRequest) -> Self {
-                Self {
-                    user_id: Ok(value.user_id),
-                    verification_id: Ok(value.verification_id),
-                }
-            }
-        }
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -1352,6 +618,7 @@ const _: () = {
         Client: ClientHooks<crate::Hooks>,
     {}
 };
+#[allow(clippy::all)]
 impl Client {
     /**Initiate Video KYC
 
@@ -1362,15 +629,57 @@ Sends a `POST` request to `/ppi/kyc/vkyc`
 Arguments:
 - `x_api_version`: API version to be used. Format is in YYYY-MM-DD.
 - `body`: Request parameters to initiate Video KYC verification for a user and generate a VKYC link.
-```ignore
-let response = client.ppi_initiate_vkyc()
-    .x_api_version(x_api_version)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn ppi_initiate_vkyc(&self) -> builder::PpiInitiateVkyc<'_> {
-        builder::PpiInitiateVkyc::new(self)
+*/
+    pub async fn ppi_initiate_vkyc<'a>(
+        &'a self,
+        x_api_version: &'a str,
+        body: &'a types::PpiVkycInitiateRequest,
+    ) -> Result<ResponseValue<types::PpiVkycResponse>, Error<types::PpiErrorResponse>> {
+        let url = format!("{}/ppi/kyc/vkyc", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        header_map.append("x-api-version", x_api_version.to_string().try_into()?);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "ppi_initiate_vkyc",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
     }
     /**Get Video KYC Status
 
@@ -1381,304 +690,61 @@ Sends a `POST` request to `/ppi/kyc/vkyc/status`
 Arguments:
 - `x_api_version`: API version to be used. Format is in YYYY-MM-DD.
 - `body`: Request parameters to fetch the current status and details of a Video KYC verification request.
-```ignore
-let response = client.ppi_get_vkyc_status()
-    .x_api_version(x_api_version)
-    .body(body)
-    .send()
-    .await;
-```*/
-    pub fn ppi_get_vkyc_status(&self) -> builder::PpiGetVkycStatus<'_> {
-        builder::PpiGetVkycStatus::new(self)
-    }
-}
-/// Types for composing operation parameters.
-#[allow(clippy::all)]
-pub mod builder {
-    use super::types;
-    #[allow(unused_imports)]
-    use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
-    };
-    /**Builder for [`Client::ppi_initiate_vkyc`]
-
-[`Client::ppi_initiate_vkyc`]: super::Client::ppi_initiate_vkyc*/
-    #[derive(Debug, Clone)]
-    pub struct PpiInitiateVkyc<'a> {
-        client: &'a super::Client,
-        x_api_version: Result<::std::string::String, String>,
-        body: Result<types::builder::PpiVkycInitiateRequest, String>,
-    }
-    impl<'a> PpiInitiateVkyc<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                x_api_version: Err("x_api_version was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+*/
+    pub async fn ppi_get_vkyc_status<'a>(
+        &'a self,
+        x_api_version: &'a str,
+        body: &'a types::PpiVkycStatusRequest,
+    ) -> Result<ResponseValue<types::PpiVkycResponse>, Error<types::PpiErrorResponse>> {
+        let url = format!("{}/ppi/kyc/vkyc/status", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        header_map.append("x-api-version", x_api_version.to_string().try_into()?);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "ppi_get_vkyc_status",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-        }
-        pub fn x_api_version<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.x_api_version = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_api_version failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PpiVkycInitiateRequest>,
-            <V as std::convert::TryInto<
-                types::PpiVkycInitiateRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `PpiVkycInitiateRequest` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::PpiVkycInitiateRequest,
-            ) -> types::builder::PpiVkycInitiateRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/ppi/kyc/vkyc`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PpiVkycResponse>,
-            Error<types::PpiErrorResponse>,
-        > {
-            let Self { client, x_api_version, body } = self;
-            let x_api_version = x_api_version.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PpiVkycInitiateRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/ppi/kyc/vkyc", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            header_map.append("x-api-version", x_api_version.to_string().try_into()?);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "ppi_initiate_vkyc",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-        }
-    }
-    /**Builder for [`Client::ppi_get_vkyc_status`]
-
-[`Client::ppi_get_vkyc_status`]: super::Client::ppi_get_vkyc_status*/
-    #[derive(Debug, Clone)]
-    pub struct PpiGetVkycStatus<'a> {
-        client: &'a super::Client,
-        x_api_version: Result<::std::string::String, String>,
-        body: Result<types::builder::PpiVkycStatusRequest, String>,
-    }
-    impl<'a> PpiGetVkycStatus<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client: client,
-                x_api_version: Err("x_api_version was not initialized".to_string()),
-                body: Ok(::std::default::Default::default()),
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-        }
-        pub fn x_api_version<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<::std::string::String>,
-        {
-            self.x_api_version = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for x_api_version failed"
-                        .to_string()
-                });
-            self
-        }
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<types::PpiVkycStatusRequest>,
-            <V as std::convert::TryInto<
-                types::PpiVkycStatusRequest,
-            >>::Error: std::fmt::Display,
-        {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!(
-                        "conversion to `PpiVkycStatusRequest` for body failed: {}", s
-                    )
-                });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::PpiVkycStatusRequest,
-            ) -> types::builder::PpiVkycStatusRequest,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `POST` request to `/ppi/kyc/vkyc/status`
-        pub async fn send(
-            self,
-        ) -> Result<
-            ResponseValue<types::PpiVkycResponse>,
-            Error<types::PpiErrorResponse>,
-        > {
-            let Self { client, x_api_version, body } = self;
-            let x_api_version = x_api_version.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PpiVkycStatusRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/ppi/kyc/vkyc/status", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            header_map.append("x-api-version", x_api_version.to_string().try_into()?);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "ppi_get_vkyc_status",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
         }
     }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
-    pub use self::super::Client;
+    #[allow(unused_imports)]
+    pub use super::Client;
 }
