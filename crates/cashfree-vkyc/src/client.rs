@@ -1,9 +1,11 @@
 //! The client: credentials, environment, versions, timeouts and retries.
 
+use crate::coordination::RateBudget;
 use crate::error::{Error, Result};
 use crate::ops::{Ppi, VerificationSuite};
 use crate::retry::RetryPolicy;
 use crate::transport::{CallTransport, Shared};
+use crate::verification::Api;
 use cashfree_vkyc_raw::{Hooks, ppi as raw_ppi, verification_suite as raw_vs};
 use http::HeaderValue;
 use std::fmt;
@@ -56,6 +58,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_response_bytes: usize,
     http: Option<reqwest::Client>,
+    budget: Option<Arc<dyn RateBudget>>,
+    max_budget_wait: Duration,
     #[cfg(feature = "two-factor")]
     public_key_pem: Option<String>,
 }
@@ -67,6 +71,7 @@ impl fmt::Debug for ClientBuilder {
             .field("client_secret", &"[redacted]")
             .field("environment", &self.environment)
             .field("retry", &self.retry)
+            .field("budget", &self.budget)
             .finish_non_exhaustive()
     }
 }
@@ -120,6 +125,29 @@ impl ClientBuilder {
     /// limit and fails with [`Error::ResponseTooLarge`].
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
+        self
+    }
+
+    /// Takes a permit from `budget` before every attempt, retries included
+    /// (see [`RateBudget`]). Give every client of one Cashfree account the
+    /// same budget: a [`LocalBudget`](crate::coordination::LocalBudget) in
+    /// one process, a Redis one across processes.
+    pub fn rate_budget(mut self, budget: impl RateBudget + 'static) -> Self {
+        self.budget = Some(Arc::new(budget));
+        self
+    }
+
+    /// [`rate_budget`](Self::rate_budget) with a budget already shared.
+    pub fn shared_rate_budget(mut self, budget: Arc<dyn RateBudget>) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// How long an attempt may wait for a permit from the rate budget
+    /// (default 30 s). When none comes in time the call fails with
+    /// [`Error::RateLimited`] and nothing is sent.
+    pub fn max_budget_wait(mut self, wait: Duration) -> Self {
+        self.max_budget_wait = wait;
         self
     }
 
@@ -190,22 +218,25 @@ impl ClientBuilder {
             client_id: self.client_id,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
+            budget: self.budget,
+            max_budget_wait: self.max_budget_wait,
             set_user_agent,
             #[cfg(feature = "two-factor")]
             signer,
         });
-        let hooks = |resign| {
+        let hooks = |resign, api: Api| {
             Hooks::new(CallTransport {
                 shared: shared.clone(),
                 resign,
+                budget_key: format!("{}:{}", shared.client_id, api.as_str()),
             })
         };
         let inner = Inner {
-            raw_ppi: raw_ppi::Client::new_with_client(&root, http.clone(), hooks(false)),
+            raw_ppi: raw_ppi::Client::new_with_client(&root, http.clone(), hooks(false, Api::Ppi)),
             raw_vs: raw_vs::Client::new_with_client(
                 &format!("{root}/verification"),
                 http,
-                hooks(true),
+                hooks(true, Api::VerificationSuite),
             ),
             environment: self.environment,
             ppi_api_version: self.ppi_api_version,
@@ -264,6 +295,8 @@ impl Client {
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
+            budget: None,
+            max_budget_wait: Duration::from_secs(30),
             #[cfg(feature = "two-factor")]
             public_key_pem: None,
         }

@@ -73,6 +73,33 @@ pub enum Error {
         request_id: Option<String>,
     },
 
+    /// The client's [rate budget](crate::coordination::RateBudget) gave no
+    /// permit within
+    /// [`max_budget_wait`](crate::ClientBuilder::max_budget_wait): the
+    /// attempt was not sent.
+    #[error(
+        "the rate budget has no permit before {retry_after:?} from now; not sent{}",
+        sent_before(*.sent)
+    )]
+    RateLimited {
+        /// When the budget expects the next permit.
+        retry_after: Duration,
+        /// How many attempts of this call were sent before (retries of a
+        /// 429 or a 5xx), 0 if none was.
+        sent: u32,
+    },
+
+    /// The client's [rate budget](crate::coordination::RateBudget) could
+    /// not answer (its Redis is down, say): the attempt was not sent.
+    #[error("the rate budget could not answer, so nothing was sent{}: {source}", sent_before(*.sent))]
+    RateBudget {
+        /// How many attempts of this call were sent before, 0 if none was.
+        sent: u32,
+        /// What the budget's store said.
+        #[source]
+        source: crate::coordination::StoreError,
+    },
+
     /// A follow-up with [`Watch`](crate::Watch) reached its deadline before
     /// the verification was final.
     #[error(
@@ -128,6 +155,14 @@ fn after_attempts(attempts: u32) -> String {
     }
 }
 
+fn sent_before(sent: u32) -> String {
+    match sent {
+        0 => String::new(),
+        1 => " (1 earlier attempt was sent)".into(),
+        n => format!(" ({n} earlier attempts were sent)"),
+    }
+}
+
 fn request_id_suffix(request_id: Option<&str>) -> String {
     request_id.map_or_else(String::new, |id| format!(" (request id {id})"))
 }
@@ -138,7 +173,10 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),
-            Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::Timeout { .. }
+            | Error::Transport { .. }
+            | Error::RateLimited { .. }
+            | Error::RateBudget { .. } => true,
             Error::Validation(_)
             | Error::Decode(_)
             | Error::ResponseTooLarge { .. }
@@ -153,18 +191,22 @@ impl Error {
         self.as_api().is_some_and(ApiError::is_not_found)
     }
 
-    /// Whether Cashfree refused the call for its rate limit (429). The
-    /// default client retries these before returning them (see
+    /// Whether Cashfree refused the call for its rate limit (429), or the
+    /// client's rate budget gave no permit in time ([`Error::RateLimited`]).
+    /// The default client retries a 429 before returning it (see
     /// [`RetryPolicy`](crate::RetryPolicy); [`RetryPolicy::none`](crate::RetryPolicy::none)
     /// returns the first).
     pub fn is_rate_limited(&self) -> bool {
-        self.as_api().is_some_and(|e| e.status == 429)
+        matches!(self, Error::RateLimited { .. }) || self.as_api().is_some_and(|e| e.status == 429)
     }
 
     /// The wait Cashfree advertised with an error answer (`retry-after` or
-    /// `x-ratelimit-reset`).
+    /// `x-ratelimit-reset`), or the rate budget's wait for its next permit.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.as_api().and_then(|e| e.retry_after)
+        match self {
+            Error::RateLimited { retry_after, .. } => Some(*retry_after),
+            _ => self.as_api().and_then(|e| e.retry_after),
+        }
     }
 
     /// The API error, if Cashfree answered with one.

@@ -14,6 +14,11 @@
 //! - Verification Suite requests can carry a fresh 2FA `x-cf-signature`
 //!   (feature `two-factor`).
 //! - [`webhook`] verifies and parses Cashfree's webhook deliveries.
+//! - Many instances, one account ([`coordination`]): a shared
+//!   [`RateBudget`] the client draws on before every attempt, exactly-once
+//!   webhook processing over a [`DeliveryLog`] ([`webhook::ExactlyOnce`]),
+//!   and a [`Follower`] for many open verifications. The in-process
+//!   implementations are here; Redis ones are in `cashfree-vkyc-redis`.
 //!
 //! ```
 //! use cashfree_vkyc::{Client, Environment, NotificationMode, Outcome, PpiInitiateRequest};
@@ -51,7 +56,7 @@
 //! |---|---|---|
 //! | `rustls` | yes | TLS through rustls (reqwest's default TLS) |
 //! | `two-factor` | no | [`ClientBuilder::public_key_pem`]: a fresh 2FA `x-cf-signature` on every Verification Suite request, for servers whose IP is not whitelisted with Cashfree |
-//! | `axum` | no | [`webhook::axum::VerifiedWebhook`], an extractor that verifies a delivery before the handler runs |
+//! | `axum` | no | [`webhook::axum::VerifiedWebhook`], an extractor that verifies a delivery before the handler runs, and [`webhook::axum::ClaimedWebhook`], one that also claims it in a delivery log |
 //!
 //! # Errors and retries
 //!
@@ -69,7 +74,9 @@ mod strings;
 
 mod aadhaar;
 mod client;
+pub mod coordination;
 mod error;
+mod follow;
 mod lenient;
 mod ops;
 mod request;
@@ -87,9 +94,11 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Environment, PPI_API_VERSION,
     VERIFICATION_SUITE_API_VERSION,
 };
+pub use coordination::{DeliveryLog, RateBudget};
 pub use error::{
     ApiError, BoxError, DecodeError, DecodeProblem, Error, ResponseBody, Result, ValidationError,
 };
+pub use follow::{Change, FollowError, Follower, Inbox, Source};
 pub use ops::{Ppi, VerificationSuite};
 pub use request::{
     NotificationMode, NotificationType, PpiInitiateRequest, SecurityQuestion, User,

@@ -9,7 +9,7 @@ use crate::request::{
     PpiInitiateRequest, User, VerificationSuiteInitiateRequest, validate_user_id,
     validate_verification_id,
 };
-use crate::transport::{CALL, CallState, Captured};
+use crate::transport::{CALL, CallState, Captured, Denied};
 use crate::verification::{Api, CashfreeId, Fields, Verification};
 use crate::watch::{Target, Watch};
 use bytes::Bytes;
@@ -39,6 +39,21 @@ fn finish<T: Into<Fields> + DeserializeOwned, E>(
     result: std::result::Result<ResponseValue<T>, RawError<E>>,
 ) -> Result<Verification> {
     let attempts = state.attempts();
+    match state.take_denial() {
+        Some(Denied::NoPermit(wait)) => {
+            return Err(Error::RateLimited {
+                retry_after: wait,
+                sent: attempts.saturating_sub(1),
+            });
+        }
+        Some(Denied::Store(e)) => {
+            return Err(Error::RateBudget {
+                sent: attempts.saturating_sub(1),
+                source: e,
+            });
+        }
+        None => {}
+    }
     let captured = state.take_response();
     if let Some(Captured {
         status,

@@ -2,6 +2,7 @@
 //! with backoff, fresh 2FA signatures, and a copy of the final response
 //! body so that nothing Cashfree sends is lost.
 
+use crate::coordination::{Acquire, RateBudget, StoreError};
 use crate::error::REQUEST_ID;
 use crate::retry::RetryPolicy;
 use bytes::Bytes;
@@ -27,6 +28,8 @@ pub(crate) struct Shared {
     pub(crate) client_secret_header: HeaderValue,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    pub(crate) budget: Option<Arc<dyn RateBudget>>,
+    pub(crate) max_budget_wait: Duration,
     pub(crate) set_user_agent: bool,
     #[cfg(feature = "two-factor")]
     pub(crate) signer: Option<crate::signing::Signer>,
@@ -54,6 +57,16 @@ pub(crate) struct CallState {
     /// reaching us (a timeout, a dropped connection, a 5xx).
     ambiguous: AtomicBool,
     attempts: AtomicU32,
+    /// The rate budget gave no permit: nothing more was sent.
+    denied: Mutex<Option<Denied>>,
+}
+
+/// Why the rate budget let an attempt go unsent.
+pub(crate) enum Denied {
+    /// No permit within the maximum wait; the next may come in this long.
+    NoPermit(Duration),
+    /// The budget's store could not answer.
+    Store(StoreError),
 }
 
 /// The final response of a call, as the transport read it.
@@ -74,6 +87,11 @@ impl CallState {
 
     pub(crate) fn attempts(&self) -> u32 {
         self.attempts.load(Ordering::Relaxed)
+    }
+
+    /// Why the budget stopped the call, once.
+    pub(crate) fn take_denial(&self) -> Option<Denied> {
+        self.denied.lock().ok().and_then(|mut d| d.take())
     }
 
     /// The final response, once.
@@ -119,6 +137,8 @@ pub(crate) struct CallTransport {
     pub(crate) shared: Arc<Shared>,
     /// Whether to re-sign retries with a fresh `x-cf-signature`.
     pub(crate) resign: bool,
+    /// This family's key in the rate budget: `{client_id}:{api}`.
+    pub(crate) budget_key: String,
 }
 
 impl Transport for CallTransport {
@@ -165,6 +185,19 @@ impl CallTransport {
                 // sending once without retries is the safe fallback.
                 return client.execute(request).await;
             };
+            if let Err(denied) = self.permit().await {
+                if let Ok(mut slot) = state.denied.lock() {
+                    *slot = Some(denied);
+                }
+                // Read by the operation, which returns the denial instead.
+                return Ok(rebuild(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    http::Version::HTTP_11,
+                    request.url().clone(),
+                    HeaderMap::new(),
+                    Bytes::new(),
+                ));
+            }
             if attempt > 1 && self.resign {
                 self.fresh_signature(this_try.headers_mut());
             }
@@ -175,6 +208,7 @@ impl CallTransport {
                     let url = response.url().clone();
                     let headers = std::mem::take(response.headers_mut());
                     span.record("http.status", status.as_u16());
+                    self.learn(status, &headers).await;
                     let request_id = headers
                         .get(REQUEST_ID)
                         .and_then(|v| v.to_str().ok())
@@ -267,6 +301,55 @@ impl CallTransport {
                     }
                 }
             }
+        }
+    }
+
+    /// Waits for a permit from the rate budget, if the client has one.
+    async fn permit(&self) -> Result<(), Denied> {
+        let Some(budget) = &self.shared.budget else {
+            return Ok(());
+        };
+        let deadline = tokio::time::Instant::now() + self.shared.max_budget_wait;
+        loop {
+            match budget.try_acquire(&self.budget_key).await {
+                Ok(Acquire::Granted) => return Ok(()),
+                Ok(Acquire::Wait(wait)) => {
+                    let at = tokio::time::Instant::now() + wait;
+                    if at > deadline {
+                        tracing::info!(?wait, "no permit from the rate budget in time; not sent");
+                        return Err(Denied::NoPermit(wait));
+                    }
+                    tracing::debug!(?wait, "waiting for a permit from the rate budget");
+                    tokio::time::sleep_until(at).await;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "the rate budget could not answer; not sent");
+                    return Err(Denied::Store(e));
+                }
+            }
+        }
+    }
+
+    /// Tells the budget what Cashfree said of its limit: a 429, or nothing
+    /// left until the reset, holds every client that shares the budget.
+    async fn learn(&self, status: StatusCode, headers: &HeaderMap) {
+        let Some(budget) = &self.shared.budget else {
+            return;
+        };
+        let exhausted = headers
+            .get("x-ratelimit-remaining")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() == "0");
+        if status != StatusCode::TOO_MANY_REQUESTS && !exhausted {
+            return;
+        }
+        // A 429 without an advertised wait still holds for a moment.
+        let wait = crate::retry::advertised_wait(headers).unwrap_or(Duration::from_secs(1));
+        if wait.is_zero() {
+            return;
+        }
+        if let Err(e) = budget.hold(&self.budget_key, wait).await {
+            tracing::warn!(error = %e, "could not hold the rate budget");
         }
     }
 

@@ -1,7 +1,11 @@
 //! An axum extractor that verifies a webhook before the handler runs
 //! (feature `axum`).
 
-use super::{Delivery, Verifier, WebhookError};
+use super::{
+    Claimed, ClaimedDelivery, Delivery, ExactlyOnce, ProcessError, Processed, Verifier,
+    WebhookError,
+};
+use crate::coordination::StoreError;
 use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::StatusCode;
@@ -101,5 +105,117 @@ where
             .verify(&parts.headers, body)
             .map(VerifiedWebhook)
             .map_err(WebhookRejection::Invalid)
+    }
+}
+
+/// A webhook delivery verified and claimed in the router's
+/// [`ExactlyOnce`] delivery log: the handler runs only for a delivery that
+/// is its to process, and finishes it with [`ClaimedDelivery::done`] (so
+/// redeliveries are acknowledged without handling) or
+/// [`ClaimedDelivery::release`] (so the redelivery is handled).
+///
+/// A delivery handled before is answered 200, one another instance holds
+/// 503, an unverified one 401, and 503 when the log cannot answer; in none
+/// of these does the handler run.
+///
+/// ```
+/// use axum::http::StatusCode;
+/// use axum::{Router, routing::post};
+/// use cashfree_vkyc::coordination::LocalDeliveryLog;
+/// use cashfree_vkyc::webhook::axum::ClaimedWebhook;
+/// use cashfree_vkyc::webhook::{ExactlyOnce, Verifier};
+///
+/// async fn receive(ClaimedWebhook(claimed): ClaimedWebhook) -> StatusCode {
+///     let handled = match claimed.delivery().parse() {
+///         Ok(event) => {
+///             println!("{} for {}", event.event_type, event.verification.verification_id);
+///             true
+///         }
+///         Err(_) => false,
+///     };
+///     if handled {
+///         match claimed.done().await {
+///             Ok(processed) => processed.status(),
+///             Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+///         }
+///     } else {
+///         let _ = claimed.release().await;
+///         StatusCode::INTERNAL_SERVER_ERROR
+///     }
+/// }
+///
+/// let once = ExactlyOnce::new(Verifier::new("client-secret"), LocalDeliveryLog::new());
+/// let app: Router = Router::new().route("/webhooks/cashfree", post(receive)).with_state(once);
+/// ```
+#[derive(Debug)]
+pub struct ClaimedWebhook(pub ClaimedDelivery<Bytes>);
+
+/// Why [`ClaimedWebhook`] did not hand a delivery to the handler.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ClaimRejection {
+    /// Nothing to handle: handled before (200), or held by another
+    /// instance (503).
+    NothingToDo(Processed),
+    /// The delivery failed verification (401).
+    Invalid(WebhookError),
+    /// The delivery log could not answer (503).
+    Log(StoreError),
+    /// The body could not be read, or was too large (413).
+    Body(String),
+}
+
+impl IntoResponse for ClaimRejection {
+    fn into_response(self) -> Response {
+        match self {
+            ClaimRejection::NothingToDo(processed) => processed.into_response(),
+            ClaimRejection::Invalid(e) => (StatusCode::UNAUTHORIZED, e.to_string()).into_response(),
+            ClaimRejection::Log(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the delivery log is unavailable; deliver again later",
+            )
+                .into_response(),
+            ClaimRejection::Body(e) => (StatusCode::PAYLOAD_TOO_LARGE, e).into_response(),
+        }
+    }
+}
+
+impl IntoResponse for Processed {
+    fn into_response(self) -> Response {
+        self.status().into_response()
+    }
+}
+
+impl<E> IntoResponse for ProcessError<E> {
+    fn into_response(self) -> Response {
+        // The handler's own error stays in the application's logs.
+        let message = match &self {
+            ProcessError::Handler(_) => "the webhook handler failed".to_owned(),
+            other => other.to_string(),
+        };
+        (self.status(), message).into_response()
+    }
+}
+
+impl<S> FromRequest<S> for ClaimedWebhook
+where
+    ExactlyOnce: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ClaimRejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let once = ExactlyOnce::from_ref(state);
+        let (parts, body) = request.into_parts();
+        let body: Bytes = axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .map_err(|e| ClaimRejection::Body(format!("cannot read the body: {e}")))?;
+        match once.claim(&parts.headers, body).await {
+            Ok(Claimed::Yours(claimed)) => Ok(ClaimedWebhook(claimed)),
+            Ok(Claimed::Not(processed)) => Err(ClaimRejection::NothingToDo(processed)),
+            Err(ProcessError::Unverified(e)) => Err(ClaimRejection::Invalid(e)),
+            Err(ProcessError::Log(e)) => Err(ClaimRejection::Log(e)),
+            Err(ProcessError::Handler(never)) => match never {},
+        }
     }
 }

@@ -47,10 +47,12 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod event;
+mod once;
 #[cfg(test)]
 mod tests;
 
 pub use event::{EventType, WebhookEvent};
+pub use once::{ClaimTicket, Claimed, ClaimedDelivery, ExactlyOnce, ProcessError, Processed};
 
 use crate::verification::Api;
 use base64::Engine;

@@ -1,0 +1,294 @@
+//! Following many open verifications at once: webhooks first, polls for
+//! the ones that went quiet.
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::status::{SubStatus, VkycStatus};
+use crate::verification::{Api, Verification};
+use crate::webhook::WebhookEvent;
+use std::collections::HashMap;
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::pin::pin;
+use std::task::Poll;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Follows many open verifications and yields each change of status, from
+/// webhooks when they come and from polls when they do not.
+///
+/// Give it the events your webhook receiver verified, through an
+/// [`Inbox`]; a verification not heard from (by webhook or poll) within
+/// the [staleness window](Self::staleness) is polled, one call at a time,
+/// within the client's [rate budget](crate::ClientBuilder::rate_budget).
+/// A final verification is yielded once more and then no longer followed.
+///
+/// ```no_run
+/// use cashfree_vkyc::{Client, Follower};
+/// use std::time::Duration;
+///
+/// # async fn run(client: Client) {
+/// let (follower, inbox) = Follower::new(client);
+/// let mut follower = follower.staleness(Duration::from_secs(120));
+/// follower.follow_ppi("vkyc_0001", "USER827364");
+/// follower.follow_verification_suite("vkyc_0002");
+/// // In the webhook receiver: inbox.record(&event) for each verified event.
+/// # let _ = inbox;
+/// while let Some(change) = follower.next().await {
+///     match change {
+///         Ok(change) => println!("{} is now {}", change.verification.verification_id, change.verification.sub_status),
+///         Err(e) => eprintln!("stopped following {}: {}", e.verification_id, e.error),
+///     }
+/// }
+/// # }
+/// ```
+pub struct Follower {
+    client: Client,
+    staleness: Duration,
+    open: HashMap<(Api, String), Entry>,
+    inbox: mpsc::UnboundedReceiver<Verification>,
+}
+
+struct Entry {
+    user_id: Option<String>,
+    heard: Option<Instant>,
+    last: Option<(VkycStatus, SubStatus)>,
+}
+
+/// Where webhook events reach a [`Follower`]. Cheap to clone; keep one in
+/// the webhook receiver's state.
+#[derive(Clone, Debug)]
+pub struct Inbox {
+    sender: mpsc::UnboundedSender<Verification>,
+}
+
+impl Inbox {
+    /// Tells the follower what a verified webhook said. Returns `false`
+    /// once the follower is gone.
+    pub fn record(&self, event: &WebhookEvent) -> bool {
+        self.record_verification(event.verification.clone())
+    }
+
+    /// Tells the follower the state of a verification, learned elsewhere.
+    pub fn record_verification(&self, verification: Verification) -> bool {
+        self.sender.send(verification).is_ok()
+    }
+}
+
+/// A change of status, with where it was learned.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Change {
+    /// The verification as now known.
+    pub verification: Verification,
+    /// Whether a webhook or a poll told it.
+    pub source: Source,
+}
+
+/// Where a [`Change`] was learned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Source {
+    /// A webhook event, given to the [`Inbox`].
+    Webhook,
+    /// A status call, because nothing was heard within the staleness window.
+    Poll,
+}
+
+/// A verification the follower stopped following, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("following {api} verification {verification_id}: {error}")]
+#[non_exhaustive]
+pub struct FollowError {
+    /// Its family.
+    pub api: Api,
+    /// Its `verification_id`.
+    pub verification_id: String,
+    /// What the status call returned.
+    #[source]
+    pub error: Error,
+}
+
+impl fmt::Debug for Follower {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Follower")
+            .field("staleness", &self.staleness)
+            .field("open", &self.open.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Follower {
+    /// A follower polling with `client`, and the inbox for its webhook
+    /// events. The staleness window is 60 s.
+    pub fn new(client: Client) -> (Self, Inbox) {
+        let (sender, inbox) = mpsc::unbounded_channel();
+        let follower = Follower {
+            client,
+            staleness: Duration::from_secs(60),
+            open: HashMap::new(),
+            inbox,
+        };
+        (follower, Inbox { sender })
+    }
+
+    /// How long a verification may go unheard before it is polled.
+    pub fn staleness(mut self, window: Duration) -> Self {
+        self.staleness = window;
+        self
+    }
+
+    /// Follows a PPI verification; it is polled soon unless a webhook
+    /// comes first.
+    pub fn follow_ppi(&mut self, verification_id: impl Into<String>, user_id: impl Into<String>) {
+        self.insert(Api::Ppi, verification_id.into(), Some(user_id.into()), None);
+    }
+
+    /// Follows a Verification Suite verification; it is polled soon unless
+    /// a webhook comes first.
+    pub fn follow_verification_suite(&mut self, verification_id: impl Into<String>) {
+        self.insert(Api::VerificationSuite, verification_id.into(), None, None);
+    }
+
+    /// Follows a verification whose state is known (what `initiate`
+    /// returned): it is polled only after a staleness window without news.
+    pub fn follow(&mut self, verification: &Verification) {
+        let last = (verification.status.clone(), verification.sub_status.clone());
+        self.insert(
+            verification.api,
+            verification.verification_id.clone(),
+            verification.user_id.clone(),
+            Some(last),
+        );
+    }
+
+    fn insert(
+        &mut self,
+        api: Api,
+        verification_id: String,
+        user_id: Option<String>,
+        last: Option<(VkycStatus, SubStatus)>,
+    ) {
+        let heard = last.is_some().then(Instant::now);
+        self.open.insert(
+            (api, verification_id),
+            Entry {
+                user_id,
+                heard,
+                last,
+            },
+        );
+    }
+
+    /// How many verifications are followed.
+    pub fn len(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.open.is_empty()
+    }
+
+    /// The next change; `None` once no verification is followed.
+    pub async fn next(&mut self) -> Option<Result<Change, FollowError>> {
+        loop {
+            while let Ok(v) = self.inbox.try_recv() {
+                if let Some(change) = self.apply(v, Source::Webhook) {
+                    return Some(Ok(change));
+                }
+            }
+            // The one heard from longest ago (never heard: at once).
+            let (key, due) = self
+                .open
+                .iter()
+                .map(|(key, e)| (key, e.heard.map(|h| h + self.staleness)))
+                .min_by_key(|(_, due)| *due)
+                .map(|(key, due)| (key.clone(), due))?;
+            if let Some(due) = due.filter(|due| *due > Instant::now()) {
+                let mut sleep = pin!(tokio::time::sleep_until(due));
+                let news = poll_fn(|cx| match self.inbox.poll_recv(cx) {
+                    Poll::Ready(v) => Poll::Ready(v),
+                    Poll::Pending => sleep.as_mut().poll(cx).map(|()| None),
+                })
+                .await;
+                if let Some(v) = news
+                    && let Some(change) = self.apply(v, Source::Webhook)
+                {
+                    return Some(Ok(change));
+                }
+                continue;
+            }
+            match self.poll(&key).await {
+                Ok(v) => {
+                    if let Some(change) = self.apply(v, Source::Poll) {
+                        return Some(Ok(change));
+                    }
+                }
+                Err(error) if error.is_retryable() => {
+                    tracing::debug!(verification_id = %key.1, %error, "poll failed; polling again later");
+                    if let Some(entry) = self.open.get_mut(&key) {
+                        entry.heard = Some(Instant::now());
+                    }
+                }
+                Err(error) => {
+                    self.open.remove(&key);
+                    let (api, verification_id) = key;
+                    return Some(Err(FollowError {
+                        api,
+                        verification_id,
+                        error,
+                    }));
+                }
+            }
+        }
+    }
+
+    async fn poll(&self, key: &(Api, String)) -> Result<Verification, Error> {
+        let (api, verification_id) = key;
+        match api {
+            Api::VerificationSuite => {
+                self.client
+                    .verification_suite()
+                    .status(verification_id)
+                    .await
+            }
+            Api::Ppi => {
+                let user_id = self
+                    .open
+                    .get(key)
+                    .and_then(|e| e.user_id.as_deref())
+                    .ok_or_else(|| {
+                        crate::error::ValidationError::new(
+                            "user_id",
+                            "a PPI verification is polled by its user_id, which the follower was not given",
+                        )
+                    })?;
+                self.client.ppi().status(verification_id, user_id).await
+            }
+        }
+    }
+
+    /// Records what was learned; the change, if it is one.
+    fn apply(&mut self, v: Verification, source: Source) -> Option<Change> {
+        let key = (v.api, v.verification_id.clone());
+        let entry = self.open.get_mut(&key)?;
+        entry.heard = Some(Instant::now());
+        if entry.user_id.is_none() {
+            entry.user_id.clone_from(&v.user_id);
+        }
+        let now = (v.status.clone(), v.sub_status.clone());
+        if entry.last.as_ref() == Some(&now) {
+            return None;
+        }
+        entry.last = Some(now);
+        if v.is_final() {
+            self.open.remove(&key);
+        }
+        Some(Change {
+            verification: v,
+            source,
+        })
+    }
+}
