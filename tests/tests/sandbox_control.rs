@@ -219,3 +219,79 @@ async fn another_users_ppi_status_names_the_mismatch() {
         "{api:?}"
     );
 }
+
+/// The per-account limit, set and lifted from the control endpoint: 429
+/// past it with Cashfree's `x-ratelimit-*` headers, counted per client id
+/// and minute.
+#[tokio::test]
+async fn the_rate_limit_is_per_client_id_and_set_at_run_time() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let raw = reqwest::Client::new();
+    let status = |client_id: &'static str| {
+        raw.post(format!("{}/ppi/kyc/vkyc/status", sandbox.base_url()))
+            .header("x-client-id", client_id)
+            .header("x-client-secret", "s")
+            .header("x-api-version", "2025-11-01")
+            .json(&json!({"user_id": "u1", "verification_id": "nobody"}))
+            .send()
+    };
+    // No limit: no headers.
+    let free = status("a").await.unwrap();
+    assert!(free.headers().get("x-ratelimit-limit").is_none());
+
+    let (code, body) = post(&sandbox, "/__sandbox/rate-limit", json!({"per_minute": 0})).await;
+    assert_eq!(
+        (code, body["code"].as_str()),
+        (400, Some("per_minute_value_invalid"))
+    );
+    let (code, body) = post(&sandbox, "/__sandbox/rate-limit", json!({"per_minute": 2})).await;
+    assert_eq!((code, &body["per_minute"]), (200, &json!(2)));
+
+    // The calls can straddle a minute; then the second minute's counts
+    // are checked the same way.
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        let r = status("a").await.unwrap();
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        answers.push((
+            r.status().as_u16(),
+            header("x-ratelimit-limit"),
+            header("x-ratelimit-remaining"),
+            header("x-ratelimit-reset").parse::<u64>().unwrap(),
+            header("retry-after"),
+        ));
+    }
+    let other = status("b").await.unwrap();
+    let stats = sandbox.stats();
+    let minutes: Vec<_> = stats
+        .per_minute
+        .iter()
+        .filter(|m| m.client_id == "a")
+        .collect();
+    if minutes.len() == 1 {
+        // A 404 (no such verification) is a request served.
+        assert_eq!(answers[0].0, 404);
+        assert_eq!((answers[0].1.as_str(), answers[0].2.as_str()), ("2", "1"));
+        assert_eq!((answers[1].0, answers[1].2.as_str()), (404, "0"));
+        assert_eq!(answers[2].0, 429);
+        assert!((1..=60).contains(&answers[2].3), "{answers:?}");
+        assert_eq!(answers[2].4, answers[2].3.to_string());
+        assert_eq!((minutes[0].served, minutes[0].limited), (2, 1));
+    }
+    assert_eq!(other.status(), 404, "another client id has its own limit");
+    assert_eq!(stats.rate_limit_per_minute, Some(2));
+
+    let (code, _) = post(
+        &sandbox,
+        "/__sandbox/rate-limit",
+        json!({"per_minute": null}),
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert_eq!(status("a").await.unwrap().status(), 404);
+}

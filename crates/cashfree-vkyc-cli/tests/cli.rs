@@ -290,6 +290,8 @@ async fn the_sandbox_subcommand_serves_until_stopped() {
             "sandbox",
             "--port",
             "0",
+            "--rate-limit-per-minute",
+            "100",
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -337,6 +339,25 @@ async fn the_sandbox_subcommand_serves_until_stopped() {
         out.status.code(),
         Some(1),
         "the sandbox was started with credentials and checks them"
+    );
+    // The per-account limit from the command line, and what it counted.
+    let limit: serde_json::Value = reqwest::get(format!("{base}/__sandbox/rate-limit"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(limit["per_minute"], 100, "{limit}");
+    let served: u64 = limit["minutes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["client_id"] == "cli_id")
+        .map(|m| m["served"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        served, 1,
+        "the initiate; the refused status call is not served: {limit}"
     );
     child.kill().unwrap();
     child.wait().unwrap();

@@ -3,6 +3,7 @@
 
 use crate::lifecycle::Scenario;
 use crate::model::{Family, Fault, Operation};
+use crate::ratelimit::Verdict;
 use crate::spec::{self, Invalid};
 use crate::state::{AppState, Record};
 use axum::Router;
@@ -100,7 +101,24 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
     if let Err(reject) = admit(&state, request.headers()) {
         return reject.into_response();
     }
-    let response = next.run(request).await;
+    let client_id = header(request.headers(), "x-client-id").unwrap_or_default();
+    let verdict = state.rate_limit.check(client_id);
+    if let Verdict::Limited { reset_secs, .. } = verdict {
+        let mut response = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limit_error",
+            "too_many_requests_per_operation",
+            "Too many requests for this account, rate limit reached",
+        )
+        .into_response();
+        limit_headers(response.headers_mut(), verdict);
+        response
+            .headers_mut()
+            .insert("retry-after", HeaderValue::from(reset_secs));
+        return response;
+    }
+    let mut response = next.run(request).await;
+    limit_headers(response.headers_mut(), verdict);
     if fault == Some(Fault::DropAfterProcessing) {
         // The work is done; the answer never arrives.
         let broken = futures_util::stream::once(async {
@@ -111,6 +129,23 @@ async fn guard(State(state): State<Arc<AppState>>, request: Request, next: Next)
         return Response::from_parts(parts, Body::from_stream(broken));
     }
     response
+}
+
+/// `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset`
+/// (seconds until the minute ends), when a limit is set.
+fn limit_headers(headers: &mut HeaderMap, verdict: Verdict) {
+    let (limit, remaining, reset) = match verdict {
+        Verdict::Unlimited => return,
+        Verdict::Served {
+            limit,
+            remaining,
+            reset_secs,
+        } => (limit, remaining, reset_secs),
+        Verdict::Limited { limit, reset_secs } => (limit, 0, reset_secs),
+    };
+    headers.insert("x-ratelimit-limit", HeaderValue::from(limit));
+    headers.insert("x-ratelimit-remaining", HeaderValue::from(remaining));
+    headers.insert("x-ratelimit-reset", HeaderValue::from(reset));
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -31,6 +31,19 @@ pub struct SandboxArgs {
     /// The share (0 to 1) of API requests that fail at random with a 429 or a 500.
     #[arg(long, default_value_t = 0.0)]
     pub fault_rate: f64,
+    /// Serve at most this many API requests per client id per minute, as
+    /// Cashfree's per-account limit does (429 beyond, with
+    /// `x-ratelimit-*` headers). Changeable while running with
+    /// `POST /__sandbox/rate-limit {"per_minute": N}`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit_per_minute: Option<u32>,
+    /// Deliver webhooks to this URL as well (repeatable): several
+    /// receivers of one account.
+    #[arg(long, value_name = "URL")]
+    pub also_webhook_url: Vec<String>,
+    /// Attempts per webhook delivery before giving up.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub webhook_attempts: u32,
 }
 
 impl SandboxArgs {
@@ -42,7 +55,12 @@ impl SandboxArgs {
             .duplicate_webhooks(self.duplicate_webhooks)
             .verification_suite_signing(self.verification_suite_signing)
             .default_scenario(self.default_scenario)
-            .fault_rate(self.fault_rate);
+            .fault_rate(self.fault_rate)
+            .rate_limit_per_minute(self.rate_limit_per_minute)
+            .webhook_attempts(self.webhook_attempts);
+        for url in &self.also_webhook_url {
+            config = config.also_webhook_url(url);
+        }
         if let Some((id, secret)) = credentials {
             config = config.credentials(id, secret);
         }

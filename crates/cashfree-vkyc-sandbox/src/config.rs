@@ -18,7 +18,7 @@ pub enum WebhookSigning {
 }
 
 /// How the sandbox behaves.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SandboxConfig {
     /// Accept only these credentials (client id, client secret); by
@@ -42,9 +42,57 @@ pub struct SandboxConfig {
     pub fault_rate: f64,
     /// The port to listen on (0, the default, picks a free one).
     pub port: u16,
+    /// Serve at most this many API requests per client id per calendar
+    /// minute, answering 429 beyond; `None` (the default) for no limit.
+    pub rate_limit_per_minute: Option<u32>,
+    /// Deliver every webhook to these URLs too.
+    pub more_webhook_urls: Vec<String>,
+    /// Attempts per webhook delivery before giving up (default 5), the
+    /// waits between them doubling from 50 ms up to 1 s.
+    pub webhook_attempts: u32,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            credentials: None,
+            webhook_url: None,
+            duplicate_webhooks: false,
+            verification_suite_signing: WebhookSigning::default(),
+            auto_advance: None,
+            default_scenario: Scenario::default(),
+            fault_rate: 0.0,
+            port: 0,
+            rate_limit_per_minute: None,
+            more_webhook_urls: Vec::new(),
+            webhook_attempts: 5,
+        }
+    }
 }
 
 impl SandboxConfig {
+    /// Serve at most `per_minute` API requests per client id per minute
+    /// (`None`: no limit). Changeable while running with
+    /// `POST /__sandbox/rate-limit`.
+    pub fn rate_limit_per_minute(mut self, per_minute: Option<u32>) -> Self {
+        self.rate_limit_per_minute = per_minute;
+        self
+    }
+
+    /// Deliver every webhook to `url` as well as to the
+    /// [`webhook_url`](Self::webhook_url): several receivers of one
+    /// account, as when many instances share a load balancer's retries.
+    pub fn also_webhook_url(mut self, url: impl Into<String>) -> Self {
+        self.more_webhook_urls.push(url.into());
+        self
+    }
+
+    /// Attempts per webhook delivery before giving up (at least 1).
+    pub fn webhook_attempts(mut self, attempts: u32) -> Self {
+        self.webhook_attempts = attempts.max(1);
+        self
+    }
+
     /// Accept only these credentials.
     pub fn credentials(
         mut self,

@@ -41,6 +41,10 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
         )
         .route("/__sandbox/faults", post(fault))
         .route("/__sandbox/stats", get(stats))
+        .route(
+            "/__sandbox/rate-limit",
+            get(rate_limit).post(set_rate_limit),
+        )
 }
 
 impl From<ControlError> for Reject {
@@ -172,6 +176,37 @@ async fn fault(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Respon
     };
     state.push_fault(rule.clone());
     Ok((StatusCode::CREATED, axum::Json(rule)).into_response())
+}
+
+#[derive(Deserialize)]
+struct RateLimitBody {
+    per_minute: Option<u32>,
+}
+
+/// The limit in force and what it counted per minute.
+async fn rate_limit(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(json!({
+        "per_minute": state.rate_limit.per_minute(),
+        "minutes": state.rate_limit.counts(),
+    }))
+    .into_response()
+}
+
+/// Sets the limit (`{"per_minute": 60}`) or lifts it (`{"per_minute": null}`).
+async fn set_rate_limit(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Response, Reject> {
+    let body: RateLimitBody = serde_json::from_slice(&body)
+        .map_err(|e| invalid("per_minute_value_invalid", &e.to_string()))?;
+    if body.per_minute == Some(0) {
+        return Err(invalid(
+            "per_minute_value_invalid",
+            "per_minute must be at least 1, or null for no limit",
+        ));
+    }
+    state.rate_limit.set(body.per_minute);
+    Ok(rate_limit(State(state)).await)
 }
 
 async fn stats(State(state): State<Arc<AppState>>) -> Response {

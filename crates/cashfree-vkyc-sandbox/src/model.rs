@@ -171,4 +171,11 @@ pub struct Stats {
     pub webhook_attempts: u64,
     /// What went wrong with the last failed delivery attempt, if any.
     pub last_webhook_error: Option<String>,
+    /// The rate limit in force, per client id per minute.
+    #[serde(default)]
+    pub rate_limit_per_minute: Option<u32>,
+    /// What the rate limit counted, per minute and client id, oldest
+    /// first (the last hour; nothing while no limit is set).
+    #[serde(default)]
+    pub per_minute: Vec<crate::MinuteCount>,
 }

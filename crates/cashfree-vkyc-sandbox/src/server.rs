@@ -47,11 +47,18 @@ impl Sandbox {
             .timeout(Duration::from_secs(5))
             .build()
             .map_err(std::io::Error::other)?;
+        let urls = config
+            .webhook_url
+            .iter()
+            .chain(&config.more_webhook_urls)
+            .cloned()
+            .collect();
         let webhooks = WebhookSender::new(
             http,
-            config.webhook_url.clone(),
+            urls,
             config.verification_suite_signing,
             config.duplicate_webhooks,
+            config.webhook_attempts,
         );
         let auto_advance = config.auto_advance;
         let state = Arc::new(AppState::new(config, webhooks));
@@ -195,6 +202,12 @@ impl SandboxHandle {
     /// Moves a verification until it is final; its last sub-status.
     pub fn run_to_end(&self, key: impl Into<Key>) -> Result<&'static str, ControlError> {
         self.state.run_to_end(&key.into())
+    }
+
+    /// Serves at most `per_minute` API requests per client id per minute
+    /// from now on (`None`: no limit).
+    pub fn set_rate_limit(&self, per_minute: Option<u32>) {
+        self.state.rate_limit.set(per_minute);
     }
 
     /// Queues a fault for the next `count` requests to `operation` (or to

@@ -4,6 +4,7 @@
 use crate::config::SandboxConfig;
 use crate::lifecycle::{Scenario, event_for};
 use crate::model::{ControlError, Family, Fault, FaultRule, Key, Operation, Stats};
+use crate::ratelimit::RateLimit;
 use crate::table::{is_final, status_for};
 use crate::webhooks::WebhookSender;
 use serde_json::{Value, json};
@@ -154,6 +155,7 @@ pub(crate) struct AppState {
     requests: [AtomicU64; 4],
     created: [AtomicU64; 2],
     pub webhooks: Arc<WebhookSender>,
+    pub rate_limit: RateLimit,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -166,6 +168,7 @@ pub(crate) struct Duplicate;
 
 impl AppState {
     pub fn new(config: SandboxConfig, webhooks: WebhookSender) -> Self {
+        let rate_limit = RateLimit::new(config.rate_limit_per_minute);
         AppState {
             config,
             store: Mutex::new(Store {
@@ -176,6 +179,7 @@ impl AppState {
             requests: Default::default(),
             created: Default::default(),
             webhooks: Arc::new(webhooks),
+            rate_limit,
         }
     }
 
@@ -358,6 +362,8 @@ impl AppState {
             webhooks_delivered,
             webhook_attempts,
             last_webhook_error,
+            rate_limit_per_minute: self.rate_limit.per_minute(),
+            per_minute: self.rate_limit.counts(),
         }
     }
 }

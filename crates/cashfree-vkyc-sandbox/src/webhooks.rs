@@ -17,9 +17,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// How many times a delivery is tried before it is given up.
-const MAX_ATTEMPTS: u32 = 5;
-
 /// base64(HMAC-SHA256(key, message parts in order)).
 fn hmac_base64(key: &str, parts: &[&[u8]]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes())
@@ -53,9 +50,10 @@ fn body_signature(secret: &str, data: &Value) -> String {
 /// Sends webhooks to one receiver and counts what happened.
 pub(crate) struct WebhookSender {
     http: reqwest::Client,
-    url: Option<String>,
+    urls: Vec<String>,
     signing: WebhookSigning,
     duplicate: bool,
+    max_attempts: u32,
     delivered: AtomicU64,
     attempts: AtomicU64,
     last_error: Mutex<Option<String>>,
@@ -66,15 +64,17 @@ pub(crate) struct WebhookSender {
 impl WebhookSender {
     pub fn new(
         http: reqwest::Client,
-        url: Option<String>,
+        urls: Vec<String>,
         signing: WebhookSigning,
         duplicate: bool,
+        max_attempts: u32,
     ) -> Self {
         WebhookSender {
             http,
-            url,
+            urls,
             signing,
             duplicate,
+            max_attempts: max_attempts.max(1),
             delivered: AtomicU64::new(0),
             attempts: AtomicU64::new(0),
             last_error: Mutex::new(None),
@@ -103,9 +103,9 @@ impl WebhookSender {
         data: Value,
         secret: String,
     ) {
-        let Some(url) = self.url.clone() else {
+        if self.urls.is_empty() {
             return;
-        };
+        }
         let signed_body =
             family == Family::VerificationSuite && self.signing == WebhookSigning::Body;
         let sender = self.clone();
@@ -122,12 +122,18 @@ impl WebhookSender {
                     json!({"event_type": event, "event_time": event_time, "version": "v1", "data": data})
                 }
             };
-            let body = serde_json::to_vec(&body).unwrap_or_default();
+            let body: Arc<[u8]> = serde_json::to_vec(&body).unwrap_or_default().into();
             let copies = if sender.duplicate { 2 } else { 1 };
-            for _ in 0..copies {
-                sender
-                    .send(&url, family, !signed_body, &secret, &body)
-                    .await;
+            // Every receiver gets its copies independently of the others.
+            for url in sender.urls.clone() {
+                let (sender, body, secret) = (sender.clone(), body.clone(), secret.clone());
+                tokio::spawn(async move {
+                    for _ in 0..copies {
+                        sender
+                            .send(&url, family, !signed_body, &secret, &body)
+                            .await;
+                    }
+                });
             }
         });
     }
@@ -141,7 +147,7 @@ impl WebhookSender {
         body: &[u8],
     ) {
         let mut wait = Duration::from_millis(50);
-        for attempt in 1..=MAX_ATTEMPTS {
+        for attempt in 1..=self.max_attempts {
             self.attempts.fetch_add(1, Ordering::Relaxed);
             let mut request = self
                 .http
@@ -175,12 +181,12 @@ impl WebhookSender {
             *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
                 Some(format!("attempt {attempt} to {url}: {failure}"));
             self.changed.notify_waiters();
-            if attempt < MAX_ATTEMPTS {
+            if attempt < self.max_attempts {
                 tokio::time::sleep(wait).await;
-                wait *= 2;
+                wait = (wait * 2).min(Duration::from_secs(1));
             }
         }
-        tracing::warn!(url, "webhook given up after {MAX_ATTEMPTS} attempts");
+        tracing::warn!(url, "webhook given up after {} attempts", self.max_attempts);
     }
 }
 
