@@ -1,0 +1,457 @@
+//! [`cashfree-vkyc`](cashfree_vkyc)'s rate budget and webhook delivery log
+//! on Redis: many instances of a service, one Cashfree account.
+//!
+//! - [`RedisBudget`] is a [`RateBudget`]: a GCRA limiter in one Lua script,
+//!   keyed by client id and API family, on Redis's clock, so every
+//!   instance draws from the same budget and a 429 seen by one holds all.
+//! - [`RedisDeliveryLog`] is a [`DeliveryLog`]: a delivery is claimed with
+//!   `SET NX PX` for a lease, then marked done or released, each a Lua
+//!   script that changes the key only while the caller's claim holds it.
+//!
+//! ```no_run
+//! use cashfree_vkyc::coordination::BudgetRate;
+//! use cashfree_vkyc::webhook::{ExactlyOnce, Verifier};
+//! use cashfree_vkyc::{Client, Environment};
+//! use cashfree_vkyc_redis::Redis;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // Fails at once, with the reason, if Redis does not answer.
+//! let redis = Redis::connect("redis://127.0.0.1:6379/").await?;
+//! let client = Client::builder("CF_CLIENT_ID", "CF_CLIENT_SECRET")
+//!     .environment(Environment::Production)
+//!     .rate_budget(redis.budget(BudgetRate::per_minute(100)?))
+//!     .build()?;
+//! let webhooks = ExactlyOnce::new(Verifier::new("CF_CLIENT_SECRET"), redis.delivery_log());
+//! # let _ = (client, webhooks);
+//! # Ok(()) }
+//! ```
+//!
+//! When Redis cannot answer, both fail closed: the client sends nothing
+//! ([`Error::RateBudget`](cashfree_vkyc::Error::RateBudget)) and a webhook
+//! is not processed (answered 503, so Cashfree delivers it again). A
+//! delivery log remembers what was done only as long as Redis keeps its
+//! data: run Redis with persistence (AOF) if a restart must not forget.
+
+#![warn(missing_docs)]
+
+use cashfree_vkyc::coordination::{
+    Acquire, BoxFuture, BudgetRate, Claim, DeliveryLog, RateBudget, StoreError,
+};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{Script, ScriptInvocation};
+use std::fmt;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+/// The prefix of every key this crate writes, unless changed.
+pub const DEFAULT_PREFIX: &str = "cashfree-vkyc:";
+
+/// A connection to Redis, shared by the budgets and logs made from it.
+/// Cheap to clone; reconnects on its own after Redis restarts.
+#[derive(Clone)]
+pub struct Redis {
+    connection: ConnectionManager,
+    prefix: Arc<str>,
+    timeout: Duration,
+    url: Arc<str>,
+}
+
+impl fmt::Debug for Redis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redis")
+            .field("url", &self.url)
+            .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Redis could not be reached, or the URL is not one.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ConnectError {
+    message: String,
+    #[source]
+    source: Option<redis::RedisError>,
+}
+
+/// How to connect: [`Redis::options`].
+#[derive(Clone, Debug)]
+pub struct RedisOptions {
+    connect_timeout: Duration,
+    timeout: Duration,
+    prefix: String,
+}
+
+impl Default for RedisOptions {
+    fn default() -> Self {
+        RedisOptions {
+            connect_timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(1),
+            prefix: DEFAULT_PREFIX.to_owned(),
+        }
+    }
+}
+
+impl RedisOptions {
+    /// How long connecting may take before [`connect`](Self::connect)
+    /// fails (default 2 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one budget or log operation may take before it fails
+    /// closed (default 1 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The prefix of every key (default [`DEFAULT_PREFIX`]).
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// Connects to `url` (`redis://host:port/db`) and checks that Redis
+    /// answers a `PING`.
+    pub async fn connect(self, url: &str) -> Result<Redis, ConnectError> {
+        let shown = redact(url);
+        let client = redis::Client::open(url).map_err(|e| ConnectError {
+            message: format!("{shown} is not a Redis URL: {e}"),
+            source: Some(e),
+        })?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(self.connect_timeout))
+            .set_response_timeout(Some(self.timeout))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_millis(500));
+        let connect = async {
+            let mut connection = client.get_connection_manager_with_config(config).await?;
+            redis::cmd("PING")
+                .query_async::<String>(&mut connection)
+                .await?;
+            Ok::<_, redis::RedisError>(connection)
+        };
+        let connection = match tokio::time::timeout(self.connect_timeout, connect).await {
+            Ok(Ok(connection)) => connection,
+            Ok(Err(e)) => {
+                return Err(ConnectError {
+                    message: format!("could not connect to Redis at {shown}: {e}"),
+                    source: Some(e),
+                });
+            }
+            Err(_) => {
+                return Err(ConnectError {
+                    message: format!(
+                        "Redis at {shown} did not answer within {:?}",
+                        self.connect_timeout
+                    ),
+                    source: None,
+                });
+            }
+        };
+        Ok(Redis {
+            connection,
+            prefix: self.prefix.into(),
+            timeout: self.timeout,
+            url: shown.into(),
+        })
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://[credentials]@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Redis {
+    /// Connects with the default options (2 s to connect, 1 s per
+    /// operation, keys under [`DEFAULT_PREFIX`]).
+    pub async fn connect(url: &str) -> Result<Redis, ConnectError> {
+        RedisOptions::default().connect(url).await
+    }
+
+    /// Options to connect with.
+    pub fn options() -> RedisOptions {
+        RedisOptions::default()
+    }
+
+    /// A rate budget of `rate` per key (each client id and API family).
+    pub fn budget(&self, rate: BudgetRate) -> RedisBudget {
+        RedisBudget {
+            redis: self.clone(),
+            rate,
+        }
+    }
+
+    /// A delivery log.
+    pub fn delivery_log(&self) -> RedisDeliveryLog {
+        RedisDeliveryLog {
+            redis: self.clone(),
+        }
+    }
+
+    async fn run<T: redis::FromRedisValue>(
+        &self,
+        what: &str,
+        invocation: ScriptInvocation<'_>,
+    ) -> Result<T, StoreError> {
+        let mut connection = self.connection.clone();
+        match tokio::time::timeout(self.timeout, invocation.invoke_async(&mut connection)).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(StoreError::with_source(
+                format!("Redis at {} could not {what}", self.url),
+                e,
+            )),
+            Err(_) => Err(StoreError::new(format!(
+                "Redis at {} did not answer within {:?} to {what}",
+                self.url, self.timeout
+            ))),
+        }
+    }
+}
+
+/// GCRA: a permit is granted when the theoretical arrival time (TAT) is at
+/// most `tolerance` ahead of now; each grant moves the TAT one interval on.
+/// Time is Redis's, in microseconds, the same for every instance. Returns 0
+/// when granted, else the microseconds to wait.
+static ACQUIRE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local allow_at = tat - tolerance
+if now < allow_at then return allow_at - now end
+local new_tat = tat + interval
+redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000) + 1000)
+return 0
+",
+    )
+});
+
+/// Holds the budget: no grant before now + `wait` (moves the TAT there,
+/// never back).
+static HOLD: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local held = now + tonumber(ARGV[1]) + tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if held > tat then
+  redis.call('SET', KEYS[1], string.format('%.0f', held), 'PX', math.ceil((held - now) / 1000) + 1000)
+end
+return 1
+",
+    )
+});
+
+/// A [`RateBudget`] on Redis, shared by every process that uses the same
+/// Redis, prefix and keys.
+#[derive(Clone, Debug)]
+pub struct RedisBudget {
+    redis: Redis,
+    rate: BudgetRate,
+}
+
+impl RedisBudget {
+    fn key(&self, key: &str) -> String {
+        format!("{}budget:{key}", self.redis.prefix)
+    }
+
+    /// The microseconds between permits, and the burst tolerance.
+    fn params(&self) -> (u64, u64) {
+        let interval = (self.rate.interval().as_micros() as u64).max(1);
+        (
+            interval,
+            interval * u64::from(self.rate.burst_size().saturating_sub(1)),
+        )
+    }
+}
+
+impl RateBudget for RedisBudget {
+    fn try_acquire<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Acquire, StoreError>> {
+        Box::pin(async move {
+            let (interval, tolerance) = self.params();
+            let mut invocation = ACQUIRE.prepare_invoke();
+            invocation.key(self.key(key)).arg(interval).arg(tolerance);
+            let wait: u64 = self.redis.run("take a permit", invocation).await?;
+            Ok(if wait == 0 {
+                Acquire::Granted
+            } else {
+                Acquire::Wait(Duration::from_micros(wait))
+            })
+        })
+    }
+
+    fn hold<'a>(&'a self, key: &'a str, wait: Duration) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let (_, tolerance) = self.params();
+            let mut invocation = HOLD.prepare_invoke();
+            invocation
+                .key(self.key(key))
+                .arg(wait.as_micros() as u64)
+                .arg(tolerance);
+            self.redis
+                .run::<i64>("hold the budget", invocation)
+                .await
+                .map(drop)
+        })
+    }
+}
+
+/// Claims with `SET NX PX`; otherwise says whether the delivery is done or
+/// held by another claim.
+static CLAIM: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('SET', KEYS[1], 'claimed:' .. ARGV[1], 'NX', 'PX', ARGV[2]) then return 'claimed' end
+if redis.call('GET', KEYS[1]) == 'done' then return 'done' end
+return 'busy'
+",
+    )
+});
+
+/// Marks done (ARGV[2] ms) or releases (no ARGV[2]) only while the
+/// caller's claim holds the key.
+static FINISH: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"
+if redis.call('GET', KEYS[1]) ~= 'claimed:' .. ARGV[1] then return 0 end
+if ARGV[2] then
+  redis.call('SET', KEYS[1], 'done', 'PX', ARGV[2])
+else
+  redis.call('DEL', KEYS[1])
+end
+return 1
+",
+    )
+});
+
+/// A [`DeliveryLog`] on Redis, shared by every receiver that uses the same
+/// Redis and prefix.
+#[derive(Clone, Debug)]
+pub struct RedisDeliveryLog {
+    redis: Redis,
+}
+
+impl RedisDeliveryLog {
+    fn key(&self, key: &str) -> String {
+        format!("{}delivery:{key}", self.redis.prefix)
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    (d.as_millis() as u64).max(1)
+}
+
+impl DeliveryLog for RedisDeliveryLog {
+    fn claim<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<Claim, StoreError>> {
+        Box::pin(async move {
+            let mut invocation = CLAIM.prepare_invoke();
+            invocation.key(self.key(key)).arg(token).arg(millis(lease));
+            let answer: String = self.redis.run("claim a delivery", invocation).await?;
+            match answer.as_str() {
+                "claimed" => Ok(Claim::Claimed),
+                "done" => Ok(Claim::Done),
+                "busy" => Ok(Claim::Busy),
+                other => Err(StoreError::new(format!(
+                    "unexpected answer {other:?} to a claim"
+                ))),
+            }
+        })
+    }
+
+    fn done<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        keep: Duration,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut invocation = FINISH.prepare_invoke();
+            invocation.key(self.key(key)).arg(token).arg(millis(keep));
+            self.redis
+                .run::<i64>("mark a delivery done", invocation)
+                .await
+                .map(drop)
+        })
+    }
+
+    fn release<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut invocation = FINISH.prepare_invoke();
+            invocation.key(self.key(key)).arg(token);
+            self.redis
+                .run::<i64>("release a delivery", invocation)
+                .await
+                .map(drop)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            redact("redis://user:hunter2@cache:6379/0"),
+            "redis://[credentials]@cache:6379/0"
+        );
+        assert_eq!(redact("redis://cache:6379/"), "redis://cache:6379/");
+    }
+
+    #[tokio::test]
+    async fn a_redis_that_does_not_answer_fails_at_start_up() {
+        // A listener that accepts and never speaks: a Redis that hangs.
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("redis://{}/", silent.local_addr().unwrap());
+        // The outer timeout only tells a hang from an answer.
+        let err = tokio::time::timeout(
+            Duration::from_secs(60),
+            Redis::options()
+                .connect_timeout(Duration::from_millis(300))
+                .connect(&url),
+        )
+        .await
+        .expect("connect hung")
+        .unwrap_err();
+        assert!(err.to_string().contains("did not answer"), "{err}");
+        // Nothing listening at all.
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap()
+        };
+        let err = Redis::connect(&format!("redis://{closed}/"))
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("could not connect to Redis"),
+            "{err}"
+        );
+        let err = Redis::connect("http://not-redis").await.unwrap_err();
+        assert!(err.to_string().contains("is not a Redis URL"), "{err}");
+    }
+}

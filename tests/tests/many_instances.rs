@@ -1,0 +1,408 @@
+//! Many instances, one Cashfree account, against a real Redis: four
+//! clients share one rate budget against the sandbox's per-account limit,
+//! and four webhook receivers share one delivery log.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use cashfree_vkyc::coordination::BudgetRate;
+use cashfree_vkyc::webhook::{ExactlyOnce, ProcessError, Verifier};
+use cashfree_vkyc::{Client, Error, PpiInitiateRequest, RetryPolicy};
+use cashfree_vkyc_redis::Redis;
+use cashfree_vkyc_sandbox::{Fault, Sandbox, SandboxConfig, Scenario, Stats};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use workspace_tests::redis_server::RedisServer;
+
+const ACCOUNT: (&str, &str) = ("CF_SHARED_ACCOUNT", "cfsk_shared_secret");
+
+fn epoch_minute() -> u64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.map_or(0, |d| d.as_secs() / 60)
+}
+
+fn total_requests(stats: &Stats) -> u64 {
+    stats.requests.values().sum()
+}
+
+/// Four clients, each with its own Redis connection, share a budget of 60
+/// requests per minute against a sandbox that serves 60 per minute per
+/// client id. Over a whole calendar minute (and the parts of the ones
+/// around it) of calls as fast as the budget allows, the sandbox refuses
+/// nothing for its limit while the whole minute is served close to it; a
+/// 429 the sandbox injects holds all four until its advertised reset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn four_clients_share_one_budget_under_the_account_limit() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .credentials(ACCOUNT.0, ACCOUNT.1)
+            .rate_limit_per_minute(Some(60)),
+    )
+    .await
+    .unwrap();
+
+    let mut clients = Vec::new();
+    for _ in 0..4 {
+        let connection = Redis::connect(&redis.url()).await.unwrap();
+        let client = Client::builder(ACCOUNT.0, ACCOUNT.1)
+            .base_url(sandbox.base_url())
+            .rate_budget(connection.budget(BudgetRate::per_minute(60).unwrap()))
+            .max_budget_wait(Duration::from_secs(120))
+            .build()
+            .unwrap();
+        clients.push(client);
+    }
+    clients[0]
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("shared-1", "u1"))
+        .await
+        .unwrap();
+
+    let first_full_minute = epoch_minute() + 1;
+    let stop = Arc::new(AtomicBool::new(false));
+    let made = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for client in clients {
+        let (stop, made) = (stop.clone(), made.clone());
+        tasks.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                client.ppi().status("shared-1", "u1").await.unwrap();
+                made.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+
+    // Part-way, one 429 with a 3 s reset: nobody may send during it.
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    let before = total_requests(&sandbox.stats());
+    sandbox.inject(
+        Fault::RateLimited {
+            retry_after_ms: 3000,
+        },
+        None,
+        1,
+    );
+    let mut waited = 0;
+    while total_requests(&sandbox.stats()) == before {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        waited += 1;
+        assert!(waited < 2000, "the injected 429 was never reached");
+    }
+    // The 429 arrived; a permit granted just before it is in flight for a
+    // few milliseconds at most.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let held_from = total_requests(&sandbox.stats());
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let held_to = total_requests(&sandbox.stats());
+    assert_eq!(
+        held_to, held_from,
+        "requests reached the sandbox while the budget was held"
+    );
+
+    // On until one whole calendar minute (the sandbox counts in those) has
+    // passed with all four calling.
+    while epoch_minute() <= first_full_minute {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let stats = sandbox.stats();
+    let counts: Vec<_> = stats
+        .per_minute
+        .iter()
+        .filter(|c| c.client_id == ACCOUNT.0)
+        .collect();
+    let limited: u64 = counts.iter().map(|c| c.limited).sum();
+    assert_eq!(
+        limited, 0,
+        "the sandbox refused requests for its limit: {counts:?}"
+    );
+    // The whole minute was served near the limit (60, less the 3 s hold if
+    // it fell there): the budget holds the clients back, not idle.
+    let full = counts
+        .iter()
+        .find(|c| c.minute == first_full_minute)
+        .map_or(0, |c| c.served);
+    assert!(full >= 40, "the budget left the limit unused: {counts:?}");
+    assert!(made.load(Ordering::Relaxed) >= full);
+}
+
+/// Without a budget the same four clients run into the limit at once: the
+/// check above is one the sandbox can fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn without_a_budget_the_sandbox_limit_refuses() {
+    let sandbox = Sandbox::start_with(SandboxConfig::default().credentials(ACCOUNT.0, ACCOUNT.1))
+        .await
+        .unwrap();
+    let client = Client::builder(ACCOUNT.0, ACCOUNT.1)
+        .base_url(sandbox.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    client
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("free-1", "u1"))
+        .await
+        .unwrap();
+    sandbox.set_rate_limit(Some(10));
+    let mut refused = 0;
+    for _ in 0..40 {
+        match client.ppi().status("free-1", "u1").await {
+            Ok(_) => {}
+            Err(e) if e.is_rate_limited() => {
+                refused += 1;
+                assert!(e.retry_after().is_some(), "{e}");
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    // 10 served per minute at most (the first minute may end mid-loop).
+    assert!(refused >= 20, "{refused}");
+    let limited: u64 = sandbox.stats().per_minute.iter().map(|c| c.limited).sum();
+    assert_eq!(limited, refused);
+}
+
+/// What the receivers did, shared by all four as a database would be.
+#[derive(Default)]
+struct Ledger {
+    /// Handler runs that succeeded, per delivery key.
+    processed: Mutex<HashMap<String, u32>>,
+    /// One delivery, as received, to replay later.
+    sample: Mutex<Option<(HeaderMap, Bytes)>>,
+    /// Answers given, per status.
+    answers: Mutex<HashMap<u16, u32>>,
+}
+
+#[derive(Clone)]
+struct Receiver {
+    once: ExactlyOnce,
+    ledger: Arc<Ledger>,
+    /// Fails its handler once, the first time it runs.
+    fail_once: Arc<AtomicBool>,
+}
+
+async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    r.ledger
+        .sample
+        .lock()
+        .unwrap()
+        .get_or_insert_with(|| (headers.clone(), body.clone()));
+    let (ledger, fail_once) = (r.ledger.clone(), r.fail_once.clone());
+    let outcome = r
+        .once
+        .process(&headers, body, |delivery| async move {
+            if fail_once.swap(false, Ordering::SeqCst) {
+                return Err("the handler's database was away");
+            }
+            // A handler that takes a moment, so that copies overlap.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            *ledger
+                .processed
+                .lock()
+                .unwrap()
+                .entry(delivery.delivery_key())
+                .or_default() += 1;
+            Ok(())
+        })
+        .await;
+    let status = match &outcome {
+        Ok(processed) => processed.status(),
+        Err(e) => e.status(),
+    };
+    if let Err(ProcessError::Unverified(e)) = &outcome {
+        panic!("a sandbox delivery did not verify: {e}");
+    }
+    *r.ledger
+        .answers
+        .lock()
+        .unwrap()
+        .entry(status.as_u16())
+        .or_default() += 1;
+    status
+}
+
+async fn start_receiver(receiver: Receiver) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/webhooks", listener.local_addr().unwrap());
+    let app = Router::new()
+        .route("/webhooks", post(receive))
+        .with_state(receiver);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+/// Waits until every delivery the sandbox made was acknowledged and the
+/// count has settled.
+/// Waits until the sandbox's delivery counts have not moved for 1.5 s,
+/// longer than its longest wait between two attempts (1 s).
+async fn settle(sandbox: &Sandbox) -> Stats {
+    let mut last = (u64::MAX, u64::MAX);
+    let mut still = 0;
+    for _ in 0..400 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let stats = sandbox.stats();
+        let now = (stats.webhooks_delivered, stats.webhook_attempts);
+        still = if now == last { still + 1 } else { 0 };
+        if still == 6 {
+            return stats;
+        }
+        last = now;
+    }
+    panic!("webhook deliveries never settled");
+}
+
+fn assert_once(ledger: &Ledger, keys: usize) {
+    let processed = ledger.processed.lock().unwrap();
+    assert_eq!(processed.len(), keys, "{processed:?}");
+    let twice: Vec<_> = processed.iter().filter(|(_, n)| **n != 1).collect();
+    assert!(twice.is_empty(), "processed more than once: {twice:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn four_receivers_process_each_event_once_across_a_redis_restart() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let ledger = Arc::new(Ledger::default());
+    let mut urls = Vec::new();
+    for i in 0..4 {
+        let connection = Redis::options()
+            .timeout(Duration::from_millis(300))
+            .connect(&redis.url())
+            .await
+            .unwrap();
+        let once = ExactlyOnce::new(Verifier::new(ACCOUNT.1), connection.delivery_log())
+            .lease(Duration::from_secs(5));
+        urls.push(
+            start_receiver(Receiver {
+                once,
+                ledger: ledger.clone(),
+                fail_once: Arc::new(AtomicBool::new(i == 0)),
+            })
+            .await,
+        );
+    }
+    let mut config = SandboxConfig::default()
+        .credentials(ACCOUNT.0, ACCOUNT.1)
+        .webhook_url(&urls[0])
+        .duplicate_webhooks(true)
+        .webhook_attempts(40);
+    for url in &urls[1..] {
+        config = config.also_webhook_url(url);
+    }
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let client = Client::builder(ACCOUNT.0, ACCOUNT.1)
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap();
+
+    // Every event to all four receivers, twice each.
+    for i in 0..4 {
+        let id = format!("once-{i}");
+        client
+            .ppi()
+            .initiate(&PpiInitiateRequest::new(&id, "u1"))
+            .await
+            .unwrap();
+        sandbox
+            .set_scenario(id.as_str(), Scenario::Approved)
+            .unwrap();
+        sandbox.run_to_end(id.as_str()).unwrap();
+    }
+    let stats = settle(&sandbox).await;
+    let events = ledger.processed.lock().unwrap().len();
+    assert!(events >= 8, "{events} events");
+    // Every copy to every receiver acknowledged: nothing lost, and the one
+    // failed handler run was redelivered and processed.
+    assert_eq!(stats.webhooks_delivered, 8 * events as u64, "{stats:?}");
+    assert_eq!(ledger.answers.lock().unwrap().get(&500), Some(&1));
+    assert_once(&ledger, events);
+
+    // Redis goes away: deliveries fail closed, none is processed.
+    redis.stop();
+    for i in 4..6 {
+        let id = format!("once-{i}");
+        client
+            .ppi()
+            .initiate(&PpiInitiateRequest::new(&id, "u1"))
+            .await
+            .unwrap();
+        sandbox
+            .set_scenario(id.as_str(), Scenario::LinkExpired)
+            .unwrap();
+        sandbox.run_to_end(id.as_str()).unwrap();
+    }
+    let refused = sandbox
+        .wait_for(Duration::from_secs(20), |s| {
+            s.webhook_attempts >= stats.webhook_attempts + 16
+        })
+        .await
+        .expect("deliveries were attempted while Redis was down");
+    assert_eq!(
+        refused.webhooks_delivered, stats.webhooks_delivered,
+        "{refused:?}"
+    );
+    assert_eq!(ledger.processed.lock().unwrap().len(), events);
+    assert!(
+        ledger
+            .answers
+            .lock()
+            .unwrap()
+            .get(&503)
+            .is_some_and(|n| *n >= 16)
+    );
+
+    // It returns with what it had written: the refused deliveries are
+    // processed once, and an old one replayed is not processed again.
+    redis.restart();
+    let stats = settle(&sandbox).await;
+    let after = ledger.processed.lock().unwrap().len();
+    assert!(after >= events + 4, "{after} events after the restart");
+    assert_eq!(stats.webhooks_delivered, 8 * after as u64, "{stats:?}");
+    assert_once(&ledger, after);
+    let (headers, body) = ledger.sample.lock().unwrap().clone().unwrap();
+    let replay = reqwest::Client::new()
+        .post(&urls[2])
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = replay.status();
+    assert_eq!(status, 200, "{}", replay.text().await.unwrap_or_default());
+    assert_once(&ledger, after);
+}
+
+/// The client fails closed when its budget's Redis is down: nothing is
+/// sent, and the error says why.
+#[tokio::test]
+async fn a_budget_whose_redis_is_down_sends_nothing() {
+    let Some(mut redis) = RedisServer::start() else {
+        return;
+    };
+    let sandbox = Sandbox::start().await.unwrap();
+    let connection = Redis::options()
+        .timeout(Duration::from_millis(300))
+        .connect(&redis.url())
+        .await
+        .unwrap();
+    let client = Client::builder(ACCOUNT.0, ACCOUNT.1)
+        .base_url(sandbox.base_url())
+        .rate_budget(connection.budget(BudgetRate::per_minute(600).unwrap()))
+        .build()
+        .unwrap();
+    redis.stop();
+    let err = client.ppi().status("nobody", "u1").await.unwrap_err();
+    assert!(matches!(err, Error::RateBudget { sent: 0, .. }), "{err:?}");
+    assert!(err.to_string().contains("nothing was sent"), "{err}");
+    assert_eq!(total_requests(&sandbox.stats()), 0);
+}
