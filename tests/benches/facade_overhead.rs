@@ -72,20 +72,6 @@ fn clients(
     (facade, http, format!("{base}/ppi/kyc/vkyc/status"))
 }
 
-/// The sandbox on its own runtime and thread, as a real server would be;
-/// the clients run on a current-thread runtime of their own.
-fn server() -> (tokio::runtime::Runtime, cashfree_vkyc_sandbox::Sandbox) {
-    let server = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = server
-        .block_on(cashfree_vkyc_sandbox::Sandbox::start())
-        .unwrap();
-    (server, sandbox)
-}
-
 /// Both set-ups: the server on its own thread (`status_call`), and on the
 /// client's own thread (`status_call_same_thread`), where the round trip is
 /// shortest and the client's own work weighs most.
@@ -108,7 +94,7 @@ fn run(c: &mut Criterion, group_name: &str, same_thread: bool) {
                 .unwrap(),
         )
     } else {
-        let (server, sandbox) = server();
+        let (server, sandbox) = workspace_tests::bench::sandbox_server();
         (Some(server), sandbox)
     };
     let (facade, http, url) = clients(&runtime, &sandbox);
@@ -161,7 +147,7 @@ fn count(kind: &str, n: usize) {
         .enable_all()
         .build()
         .unwrap();
-    let (_server, sandbox) = server();
+    let (_server, sandbox) = workspace_tests::bench::sandbox_server();
     let (facade, http, url) = clients(&runtime, &sandbox);
     runtime.block_on(async {
         for _ in 0..n {

@@ -22,14 +22,7 @@ fn bench(c: &mut Criterion) {
     let Some(redis_server) = RedisServer::start() else {
         return;
     };
-    let server = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = server
-        .block_on(cashfree_vkyc_sandbox::Sandbox::start())
-        .unwrap();
+    let (_server, sandbox) = workspace_tests::bench::sandbox_server();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

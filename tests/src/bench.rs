@@ -30,3 +30,18 @@ pub fn report_ratio(group: &str, subject: &str, baseline: &str) {
         _ => println!("\n{group}: no results to compare (was the run filtered?)"),
     }
 }
+
+/// The sandbox on its own runtime and thread, as a real server would be;
+/// the clients run on a current-thread runtime of their own. Keep the
+/// runtime as long as the sandbox.
+pub fn sandbox_server() -> (tokio::runtime::Runtime, cashfree_vkyc_sandbox::Sandbox) {
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = server
+        .block_on(cashfree_vkyc_sandbox::Sandbox::start())
+        .unwrap();
+    (server, sandbox)
+}

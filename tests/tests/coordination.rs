@@ -41,7 +41,9 @@ fn paused<F: Future>(test: F) -> F::Output {
         .block_on(test)
 }
 
-fn client(base_url: &str, budget: &LocalBudget, max_wait: Duration, retry: RetryPolicy) -> Client {
+/// A client of `budget` that waits at most `max_wait` for a permit and
+/// does not retry (so each call is one attempt).
+fn client(base_url: &str, budget: &LocalBudget, max_wait: Duration) -> Client {
     // No idle pool and no timeouts: no timer but the budget's.
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
@@ -52,7 +54,7 @@ fn client(base_url: &str, budget: &LocalBudget, max_wait: Duration, retry: Retry
         .http_client(http)
         .rate_budget(budget.clone())
         .max_budget_wait(max_wait)
-        .retry_policy(retry)
+        .retry_policy(RetryPolicy::none())
         .build()
         .unwrap()
 }
@@ -81,12 +83,7 @@ fn a_budget_paces_calls_and_refuses_a_wait_past_the_maximum() {
     let sandbox = sandbox_with("paced");
     paused(async {
         let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap());
-        let patient = client(
-            sandbox.base_url(),
-            &budget,
-            Duration::from_secs(5),
-            RetryPolicy::none(),
-        );
+        let patient = client(sandbox.base_url(), &budget, Duration::from_secs(5));
         let started = Instant::now();
         for _ in 0..3 {
             patient.ppi().status("paced", "u1").await.unwrap();
@@ -99,12 +96,7 @@ fn a_budget_paces_calls_and_refuses_a_wait_past_the_maximum() {
         );
 
         // A client of the same budget that may wait only 100 ms.
-        let hurried = client(
-            sandbox.base_url(),
-            &budget,
-            Duration::from_millis(100),
-            RetryPolicy::none(),
-        );
+        let hurried = client(sandbox.base_url(), &budget, Duration::from_millis(100));
         let before = requests(&sandbox);
         let err = hurried.ppi().status("paced", "u1").await.unwrap_err();
         match &err {
@@ -128,18 +120,8 @@ fn a_429_holds_every_client_that_shares_the_budget() {
     let sandbox = sandbox_with("held");
     paused(async {
         let budget = LocalBudget::new(BudgetRate::per_minute(6000).unwrap());
-        let first = client(
-            sandbox.base_url(),
-            &budget,
-            Duration::from_secs(10),
-            RetryPolicy::none(),
-        );
-        let second = client(
-            sandbox.base_url(),
-            &budget,
-            Duration::from_secs(10),
-            RetryPolicy::none(),
-        );
+        let first = client(sandbox.base_url(), &budget, Duration::from_secs(10));
+        let second = client(sandbox.base_url(), &budget, Duration::from_secs(10));
         sandbox.inject(
             Fault::RateLimited {
                 retry_after_ms: 2000,
@@ -173,12 +155,7 @@ fn nothing_remaining_holds_the_budget_until_the_reset() {
     });
     paused(async {
         let budget = LocalBudget::new(BudgetRate::per_minute(6000).unwrap());
-        let client = client(
-            &server.base_url,
-            &budget,
-            Duration::from_secs(10),
-            RetryPolicy::none(),
-        );
+        let client = client(&server.base_url, &budget, Duration::from_secs(10));
         client.ppi().status("v1", "u1").await.unwrap();
         let started = Instant::now();
         client.ppi().status("v1", "u1").await.unwrap();
@@ -299,12 +276,7 @@ fn a_follower_polls_only_verifications_not_heard_from() {
     });
     paused(async {
         let budget = LocalBudget::new(BudgetRate::per_minute(600).unwrap());
-        let client = client(
-            sandbox.base_url(),
-            &budget,
-            Duration::from_secs(30),
-            RetryPolicy::none(),
-        );
+        let client = client(sandbox.base_url(), &budget, Duration::from_secs(30));
         let (follower, inbox) = Follower::new(client.clone());
         let mut follower = follower.staleness(Duration::from_secs(60));
         let started = Instant::now();

@@ -260,6 +260,25 @@ async fn settle(sandbox: &Sandbox) -> Stats {
     panic!("webhook deliveries never settled");
 }
 
+/// Creates verifications `once-{i}` and runs each to the end of `scenario`.
+async fn run_through(
+    client: &Client,
+    sandbox: &Sandbox,
+    ids: std::ops::Range<u32>,
+    scenario: Scenario,
+) {
+    for i in ids {
+        let id = format!("once-{i}");
+        client
+            .ppi()
+            .initiate(&PpiInitiateRequest::new(&id, "u1"))
+            .await
+            .unwrap();
+        sandbox.set_scenario(id.as_str(), scenario).unwrap();
+        sandbox.run_to_end(id.as_str()).unwrap();
+    }
+}
+
 fn assert_once(ledger: &Ledger, keys: usize) {
     let processed = ledger.processed.lock().unwrap();
     assert_eq!(processed.len(), keys, "{processed:?}");
@@ -306,18 +325,7 @@ async fn four_receivers_process_each_event_once_across_a_redis_restart() {
         .unwrap();
 
     // Every event to all four receivers, twice each.
-    for i in 0..4 {
-        let id = format!("once-{i}");
-        client
-            .ppi()
-            .initiate(&PpiInitiateRequest::new(&id, "u1"))
-            .await
-            .unwrap();
-        sandbox
-            .set_scenario(id.as_str(), Scenario::Approved)
-            .unwrap();
-        sandbox.run_to_end(id.as_str()).unwrap();
-    }
+    run_through(&client, &sandbox, 0..4, Scenario::Approved).await;
     let stats = settle(&sandbox).await;
     let events = ledger.processed.lock().unwrap().len();
     assert!(events >= 8, "{events} events");
@@ -329,18 +337,7 @@ async fn four_receivers_process_each_event_once_across_a_redis_restart() {
 
     // Redis goes away: deliveries fail closed, none is processed.
     redis.stop();
-    for i in 4..6 {
-        let id = format!("once-{i}");
-        client
-            .ppi()
-            .initiate(&PpiInitiateRequest::new(&id, "u1"))
-            .await
-            .unwrap();
-        sandbox
-            .set_scenario(id.as_str(), Scenario::LinkExpired)
-            .unwrap();
-        sandbox.run_to_end(id.as_str()).unwrap();
-    }
+    run_through(&client, &sandbox, 4..6, Scenario::LinkExpired).await;
     let refused = sandbox
         .wait_for(Duration::from_secs(20), |s| {
             s.webhook_attempts >= stats.webhook_attempts + 16

@@ -294,31 +294,8 @@ fn type_name(ty: &Type) -> String {
     }
 }
 
-/// `Sends a `POST` request to `/vkyc`` in the doc comment, as `POST /vkyc`.
-fn method_and_path(attrs: &[Attribute]) -> Option<String> {
-    let docs: String = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    let rest = docs.split("Sends a `").nth(1)?;
-    let mut parts = rest.split('`');
-    let method = parts.next()?;
-    let path = parts.nth(1)?;
-    Some(format!("{method} {path}"))
-}
-
-/// The `Pattern: `…`.` line the generator writes into a field's docs.
-fn documented_pattern(attrs: &[Attribute]) -> Option<String> {
+/// The text of each `#[doc = "…"]` attribute.
+fn docs(attrs: &[Attribute]) -> impl Iterator<Item = String> + '_ {
     attrs
         .iter()
         .filter(|a| a.path().is_ident("doc"))
@@ -332,6 +309,21 @@ fn documented_pattern(attrs: &[Attribute]) -> Option<String> {
             },
             _ => None,
         })
+}
+
+/// `Sends a `POST` request to `/vkyc`` in the doc comment, as `POST /vkyc`.
+fn method_and_path(attrs: &[Attribute]) -> Option<String> {
+    let docs: String = docs(attrs).collect();
+    let rest = docs.split("Sends a `").nth(1)?;
+    let mut parts = rest.split('`');
+    let method = parts.next()?;
+    let path = parts.nth(1)?;
+    Some(format!("{method} {path}"))
+}
+
+/// The `Pattern: `…`.` line the generator writes into a field's docs.
+fn documented_pattern(attrs: &[Attribute]) -> Option<String> {
+    docs(attrs)
         .flat_map(|doc| {
             doc.lines()
                 .filter_map(|l| {

@@ -88,6 +88,15 @@ impl IntoResponse for WebhookRejection {
     }
 }
 
+/// The request's head and its body, up to [`MAX_BODY`].
+async fn read(request: Request) -> Result<(axum::http::request::Parts, Bytes), String> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|e| format!("cannot read the body: {e}"))?;
+    Ok((parts, body))
+}
+
 impl<S> FromRequest<S> for VerifiedWebhook
 where
     Verifier: FromRef<S>,
@@ -97,10 +106,7 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Verifier::from_ref(state);
-        let (parts, body) = request.into_parts();
-        let body: Bytes = axum::body::to_bytes(body, MAX_BODY)
-            .await
-            .map_err(|e| WebhookRejection::Body(format!("cannot read the body: {e}")))?;
+        let (parts, body) = read(request).await.map_err(WebhookRejection::Body)?;
         verifier
             .verify(&parts.headers, body)
             .map(VerifiedWebhook)
@@ -206,10 +212,7 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let once = ExactlyOnce::from_ref(state);
-        let (parts, body) = request.into_parts();
-        let body: Bytes = axum::body::to_bytes(body, MAX_BODY)
-            .await
-            .map_err(|e| ClaimRejection::Body(format!("cannot read the body: {e}")))?;
+        let (parts, body) = read(request).await.map_err(ClaimRejection::Body)?;
         match once.claim(&parts.headers, body).await {
             Ok(Claimed::Yours(claimed)) => Ok(ClaimedWebhook(claimed)),
             Ok(Claimed::Not(processed)) => Err(ClaimRejection::NothingToDo(processed)),
