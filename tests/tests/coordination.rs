@@ -107,6 +107,7 @@ fn a_budget_paces_calls_and_refuses_a_wait_past_the_maximum() {
             other => panic!("{other:?}"),
         }
         assert!(err.is_rate_limited() && err.is_retryable());
+        assert!(err.to_string().contains("nothing was sent"), "{err}");
         assert_eq!(
             requests(&sandbox),
             before,

@@ -78,7 +78,7 @@ pub enum Error {
     /// [`max_budget_wait`](crate::ClientBuilder::max_budget_wait): the
     /// attempt was not sent.
     #[error(
-        "the rate budget has no permit before {retry_after:?} from now; not sent{}",
+        "no permit from the rate budget within the client's maximum wait (the next in {retry_after:?}), so nothing was sent{}",
         sent_before(*.sent)
     )]
     RateLimited {
