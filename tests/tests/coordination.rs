@@ -59,16 +59,21 @@ fn client(base_url: &str, budget: &LocalBudget, max_wait: Duration) -> Client {
         .unwrap()
 }
 
-fn sandbox_with(id: &'static str) -> SandboxHandle {
+/// A sandbox on a thread of its own, with PPI verifications `ids` of user
+/// `u1`; it runs as long as the test.
+fn sandbox_with(ids: &'static [&'static str]) -> SandboxHandle {
     serve(move || async move {
         let sandbox = Sandbox::start().await.unwrap();
         let handle = sandbox.handle();
         let client = workspace_tests::fast_client(sandbox.base_url());
-        client
-            .ppi()
-            .initiate(&PpiInitiateRequest::new(id, "u1"))
-            .await
-            .unwrap();
+        for id in ids {
+            client
+                .ppi()
+                .initiate(&PpiInitiateRequest::new(*id, "u1"))
+                .await
+                .unwrap();
+        }
+        // The thread never ends, so neither may the sandbox.
         std::mem::forget(sandbox);
         handle
     })
@@ -80,7 +85,7 @@ fn requests(sandbox: &SandboxHandle) -> u64 {
 
 #[test]
 fn a_budget_paces_calls_and_refuses_a_wait_past_the_maximum() {
-    let sandbox = sandbox_with("paced");
+    let sandbox = sandbox_with(&["paced"]);
     paused(async {
         let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap());
         let patient = client(sandbox.base_url(), &budget, Duration::from_secs(5));
@@ -118,7 +123,7 @@ fn a_budget_paces_calls_and_refuses_a_wait_past_the_maximum() {
 
 #[test]
 fn a_429_holds_every_client_that_shares_the_budget() {
-    let sandbox = sandbox_with("held");
+    let sandbox = sandbox_with(&["held"]);
     paused(async {
         let budget = LocalBudget::new(BudgetRate::per_minute(6000).unwrap());
         let first = client(sandbox.base_url(), &budget, Duration::from_secs(10));
@@ -261,20 +266,7 @@ async fn a_claim_held_elsewhere_asks_for_redelivery() {
 /// quiet for the staleness window.
 #[test]
 fn a_follower_polls_only_verifications_not_heard_from() {
-    let sandbox = serve(|| async {
-        let sandbox = Sandbox::start().await.unwrap();
-        let handle = sandbox.handle();
-        let client = workspace_tests::fast_client(sandbox.base_url());
-        for id in ["quiet", "loud"] {
-            client
-                .ppi()
-                .initiate(&PpiInitiateRequest::new(id, "u1"))
-                .await
-                .unwrap();
-        }
-        std::mem::forget(sandbox);
-        handle
-    });
+    let sandbox = sandbox_with(&["quiet", "loud"]);
     paused(async {
         let budget = LocalBudget::new(BudgetRate::per_minute(600).unwrap());
         let client = client(sandbox.base_url(), &budget, Duration::from_secs(30));
