@@ -307,3 +307,34 @@ fn a_follower_polls_only_verifications_not_heard_from() {
         assert_eq!(requests(&sandbox), before + polled_by_test + 1);
     });
 }
+
+/// The same follower as a `Stream`: a verification followed by id is
+/// polled at once, then again after the window, and the stream ends when
+/// it is final.
+#[test]
+fn a_follower_is_a_stream_that_ends_when_all_are_final() {
+    use futures_util::StreamExt;
+    let sandbox = sandbox_with(&["streamed"]);
+    paused(async {
+        let budget = LocalBudget::new(BudgetRate::per_minute(600).unwrap());
+        let client = client(sandbox.base_url(), &budget, Duration::from_secs(30));
+        let (mut follower, _inbox) = Follower::new(client);
+        follower.follow_ppi("streamed", "u1");
+        let mut changes = follower.into_stream();
+        let first = changes.next().await.unwrap().unwrap();
+        assert_eq!(first.source, Source::Poll);
+        assert_eq!(first.verification.sub_status.as_str(), "LINK_GENERATED");
+        sandbox
+            .set_scenario("streamed", Scenario::LinkExpired)
+            .unwrap();
+        sandbox.run_to_end("streamed").unwrap();
+        let last = changes.next().await.unwrap().unwrap();
+        assert!(
+            last.verification.is_final(),
+            "{:?}",
+            last.verification.sub_status
+        );
+        assert!(changes.next().await.is_none());
+        assert!(changes.next().await.is_none());
+    });
+}

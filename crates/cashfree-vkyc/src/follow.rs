@@ -9,8 +9,8 @@ use crate::webhook::WebhookEvent;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::{Future, poll_fn};
-use std::pin::pin;
-use std::task::Poll;
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -191,6 +191,14 @@ impl Follower {
         self.open.is_empty()
     }
 
+    /// The changes as a [`Stream`](futures_core::Stream), for stream
+    /// combinators; the same items as [`next`](Self::next).
+    pub fn into_stream(self) -> Changes {
+        Changes {
+            next: Some(step(self)),
+        }
+    }
+
     /// The next change; `None` once no verification is followed.
     pub async fn next(&mut self) -> Option<Result<Change, FollowError>> {
         loop {
@@ -290,5 +298,42 @@ impl Follower {
             verification: v,
             source,
         })
+    }
+}
+
+type Step = Pin<Box<dyn Future<Output = (Option<Result<Change, FollowError>>, Follower)> + Send>>;
+
+fn step(mut follower: Follower) -> Step {
+    Box::pin(async move {
+        let item = follower.next().await;
+        (item, follower)
+    })
+}
+
+/// A [`Follower`] as a [`Stream`](futures_core::Stream) of changes:
+/// [`Follower::into_stream`].
+pub struct Changes {
+    /// The follower's next step; `None` once it has ended.
+    next: Option<Step>,
+}
+
+impl fmt::Debug for Changes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Changes")
+            .field("ended", &self.next.is_none())
+            .finish()
+    }
+}
+
+impl futures_core::Stream for Changes {
+    type Item = Result<Change, FollowError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let Some(next) = self.next.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let (item, follower) = std::task::ready!(next.as_mut().poll(cx));
+        self.next = item.is_some().then(|| step(follower));
+        Poll::Ready(item)
     }
 }

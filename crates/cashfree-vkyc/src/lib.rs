@@ -98,7 +98,7 @@ pub use coordination::{DeliveryLog, RateBudget};
 pub use error::{
     ApiError, BoxError, DecodeError, DecodeProblem, Error, ResponseBody, Result, ValidationError,
 };
-pub use follow::{Change, FollowError, Follower, Inbox, Source};
+pub use follow::{Change, Changes, FollowError, Follower, Inbox, Source};
 pub use ops::{Ppi, VerificationSuite};
 pub use request::{
     NotificationMode, NotificationType, PpiInitiateRequest, SecurityQuestion, User,
