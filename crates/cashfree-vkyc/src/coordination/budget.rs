@@ -1,6 +1,6 @@
 //! The rate budget: one account's requests, shared by every client.
 
-use super::{BoxFuture, StoreError};
+use super::{BoxFuture, StoreError, lock};
 use governor::clock::{Clock, Reference};
 use governor::middleware::NoOpMiddleware;
 use governor::nanos::Nanos;
@@ -219,14 +219,6 @@ impl RateBudget for LocalBudget {
         *entry = (*entry).max(until);
         Box::pin(std::future::ready(Ok(())))
     }
-}
-
-// A poisoned lock means a panic elsewhere while holding it; the maps stay
-// consistent (every update is one insert), so go on with them.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// governor's clock on tokio's time, so that a paused test clock paces the

@@ -1,6 +1,6 @@
 //! The delivery log: each webhook delivery processed once, across instances.
 
-use super::{BoxFuture, StoreError};
+use super::{BoxFuture, StoreError, lock};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -77,7 +77,7 @@ enum State {
 impl fmt::Debug for LocalDeliveryLog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LocalDeliveryLog")
-            .field("entries", &self.lock().len())
+            .field("entries", &lock(&self.entries).len())
             .finish()
     }
 }
@@ -88,18 +88,10 @@ impl LocalDeliveryLog {
         Self::default()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
-        // Every change is one insert or remove: a panic elsewhere cannot
-        // leave the map half-updated.
-        self.entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     /// The decision of [`DeliveryLog::claim`], without a future.
     pub fn claim_now(&self, key: &str, token: &str, lease: Duration) -> Claim {
         let now = Instant::now();
-        let mut entries = self.lock();
+        let mut entries = lock(&self.entries);
         // An expiry sweep on the way, so the map holds only live entries;
         // a hashed map has no cheaper order to expire by.
         if entries.len() > 1024 && entries.len().is_power_of_two() {
@@ -125,7 +117,7 @@ impl LocalDeliveryLog {
 
     fn finish(&self, key: &str, token: &str, keep: Option<Duration>) {
         let now = Instant::now();
-        let mut entries = self.lock();
+        let mut entries = lock(&self.entries);
         let holds = matches!(
             entries.get(key),
             Some(Entry { state: State::Claimed(t), expires }) if t == token && *expires > now

@@ -20,6 +20,16 @@ pub use log::{Claim, DeliveryLog, LocalDeliveryLog};
 use crate::error::BoxError;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Mutex, MutexGuard};
+
+/// Locks a map of the in-process implementations. A poisoned lock means a
+/// panic elsewhere while it was held; every change to these maps is one
+/// insert or remove, so none is left half-made, and they stay usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// The future a [`RateBudget`] or [`DeliveryLog`] method returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

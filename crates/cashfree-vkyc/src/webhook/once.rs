@@ -104,6 +104,18 @@ impl<E> ProcessError<E> {
     }
 }
 
+impl ProcessError<std::convert::Infallible> {
+    /// The same error, for any handler error type: a claim's error never
+    /// holds one.
+    fn widen<E>(self) -> ProcessError<E> {
+        match self {
+            ProcessError::Unverified(e) => ProcessError::Unverified(e),
+            ProcessError::Log(e) => ProcessError::Log(e),
+            ProcessError::Handler(never) => match never {},
+        }
+    }
+}
+
 impl ExactlyOnce {
     /// Verifies with `verifier` and records in `log`; a lease of 60 s, and
     /// done deliveries remembered for 7 days.
@@ -185,12 +197,13 @@ impl ExactlyOnce {
         F: FnOnce(Delivery<B>) -> Fut,
         Fut: Future<Output = Result<(), E>>,
     {
-        let claimed = match self.claim(headers, body).await {
-            Ok(Claimed::Yours(claimed)) => claimed,
-            Ok(Claimed::Not(processed)) => return Ok(processed),
-            Err(ProcessError::Unverified(e)) => return Err(ProcessError::Unverified(e)),
-            Err(ProcessError::Log(e)) => return Err(ProcessError::Log(e)),
-            Err(ProcessError::Handler(never)) => match never {},
+        let claimed = match self
+            .claim(headers, body)
+            .await
+            .map_err(ProcessError::widen)?
+        {
+            Claimed::Yours(claimed) => claimed,
+            Claimed::Not(processed) => return Ok(processed),
         };
         let (delivery, finish) = claimed.into_parts();
         match handler(delivery).await {
