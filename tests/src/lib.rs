@@ -5,6 +5,7 @@ pub mod bench;
 pub mod canned;
 pub mod examples;
 pub mod logs;
+pub mod paused;
 pub mod redis_server;
 
 /// The generated surface's reading lives with the xtask, which diffs it.

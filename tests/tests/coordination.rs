@@ -8,38 +8,14 @@
 
 use cashfree_vkyc::coordination::{BudgetRate, LocalBudget, LocalDeliveryLog};
 use cashfree_vkyc::webhook::{self, ExactlyOnce, ProcessError, Processed, Verifier};
-use cashfree_vkyc::{Client, Error, Follower, PpiInitiateRequest, RetryPolicy, Source};
-use cashfree_vkyc_sandbox::{Fault, Operation, Sandbox, SandboxHandle, Scenario};
+use cashfree_vkyc::{Client, Error, Follower, RetryPolicy, Source};
+use cashfree_vkyc_sandbox::{Fault, Operation, SandboxHandle, Scenario};
 use http::HeaderMap;
 use std::time::Duration;
 use tokio::time::Instant;
 use workspace_tests::SECRET;
 use workspace_tests::canned::{Canned, Reply};
-
-/// Runs `start` on a thread with its own (real-time) runtime and returns
-/// what it made; the thread lives as long as the test.
-fn serve<T: Send + 'static, F: Future<Output = T> + Send>(
-    start: impl FnOnce() -> F + Send + 'static,
-) -> T {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async move {
-            tx.send(start().await).unwrap();
-            std::future::pending::<()>().await
-        });
-    });
-    rx.recv().unwrap()
-}
-
-fn paused<F: Future>(test: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .unwrap()
-        .block_on(test)
-}
+use workspace_tests::paused::{paused, sandbox_with, serve};
 
 /// A client of `budget` that waits at most `max_wait` for a permit and
 /// does not retry (so each call is one attempt).
@@ -57,26 +33,6 @@ fn client(base_url: &str, budget: &LocalBudget, max_wait: Duration) -> Client {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap()
-}
-
-/// A sandbox on a thread of its own, with PPI verifications `ids` of user
-/// `u1`; it runs as long as the test.
-fn sandbox_with(ids: &'static [&'static str]) -> SandboxHandle {
-    serve(move || async move {
-        let sandbox = Sandbox::start().await.unwrap();
-        let handle = sandbox.handle();
-        let client = workspace_tests::fast_client(sandbox.base_url());
-        for id in ids {
-            client
-                .ppi()
-                .initiate(&PpiInitiateRequest::new(*id, "u1"))
-                .await
-                .unwrap();
-        }
-        // The thread never ends, so neither may the sandbox.
-        std::mem::forget(sandbox);
-        handle
-    })
 }
 
 fn requests(sandbox: &SandboxHandle) -> u64 {

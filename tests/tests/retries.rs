@@ -8,6 +8,7 @@ use cashfree_vkyc::{
 use cashfree_vkyc_sandbox::{Fault, Operation, Sandbox};
 use std::time::Duration;
 use workspace_tests::canned::{Canned, Reply};
+use workspace_tests::paused::{paused, sandbox_with};
 use workspace_tests::{SECRET, fast_client as client};
 
 /// The wait is measured on tokio's paused clock, which moves only when
@@ -16,23 +17,8 @@ use workspace_tests::{SECRET, fast_client as client};
 /// idle pool), so the only timer the clock can jump to is the retry's.
 #[test]
 fn rate_limit_then_success_waits_the_advertised_time() {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        runtime.block_on(async move {
-            let sandbox = Sandbox::start().await.unwrap();
-            tx.send(sandbox.handle()).unwrap();
-            let _ = stopped.await;
-        });
-    });
-    let sandbox = rx.recv().unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .unwrap();
-    runtime.block_on(async {
+    let sandbox = sandbox_with(&[]);
+    paused(async {
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(0)
             .build()
@@ -66,8 +52,6 @@ fn rate_limit_then_success_waits_the_advertised_time() {
         assert_eq!(v.sub_status, SubStatus::LinkGenerated);
         assert_eq!(sandbox.stats().requests[&Operation::PpiStatus], 2);
     });
-    let _ = stop.send(());
-    server.join().unwrap();
 }
 
 #[tokio::test]
