@@ -5,8 +5,8 @@
 use super::WebhookError;
 use crate::lenient::{LenientTime, text};
 use crate::verification::{Api, Verification};
+use aws_lc_rs::digest::{SHA256, digest};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 crate::strings::string_enum! {
     /// What happened, as the webhook's `event_type` names it.
@@ -142,10 +142,10 @@ fn api_named_by(data: &Map<String, Value>) -> Option<Api> {
 
 /// `sha256:` and the hex digest of the body.
 pub(super) fn body_digest(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
+    let digest = digest(&SHA256, body);
     let mut key = String::with_capacity(7 + 64);
     key.push_str("sha256:");
-    for byte in digest {
+    for byte in digest.as_ref() {
         key.push_str(&format!("{byte:02x}"));
     }
     key

@@ -55,19 +55,17 @@ pub use event::{EventType, WebhookEvent};
 pub use once::{ClaimTicket, Claimed, ClaimedDelivery, ExactlyOnce, ProcessError, Processed};
 
 use crate::verification::Api;
+use aws_lc_rs::constant_time::verify_slices_are_equal;
+use aws_lc_rs::hmac;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
-use sha2::Sha256;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// The signature header of the signed-headers scheme.
 pub const SIGNATURE_HEADER: &str = "x-webhook-signature";
@@ -260,8 +258,8 @@ impl<B: AsRef<[u8]>> Delivery<B> {
 /// matches.
 #[derive(Clone)]
 pub struct Verifier {
-    /// One HMAC already keyed per secret; each check starts from a copy.
-    keys: Vec<HmacSha256>,
+    /// One HMAC-SHA256 key per secret.
+    keys: Vec<hmac::Key>,
     tolerance: Duration,
     now_millis: Option<u64>,
     api: Option<Api>,
@@ -277,9 +275,9 @@ impl fmt::Debug for Verifier {
     }
 }
 
-fn keyed(secret: &[u8]) -> HmacSha256 {
-    // HMAC takes a key of any length; this never fails.
-    <HmacSha256 as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!())
+fn keyed(secret: &[u8]) -> hmac::Key {
+    // HMAC takes a key of any length.
+    hmac::Key::new(hmac::HMAC_SHA256, secret)
 }
 
 impl Verifier {
@@ -328,11 +326,11 @@ impl Verifier {
         // Check every secret, so the time taken does not tell which one matched.
         let mut ok = false;
         for key in &self.keys {
-            let mut mac = key.clone();
+            let mut mac = hmac::Context::with_key(key);
             for part in message {
                 mac.update(part);
             }
-            ok |= mac.verify_slice(&given[..32]).is_ok();
+            ok |= verify_slices_are_equal(mac.sign().as_ref(), &given[..32]).is_ok();
         }
         if ok {
             Ok(())
@@ -467,10 +465,10 @@ fn signing_message(data: &BTreeMap<String, &RawValue>) -> Result<String, Webhook
 /// The `x-webhook-signature` of `body` sent at `timestamp` (epoch
 /// milliseconds, as text), as Cashfree computes it.
 pub fn header_signature(secret: impl AsRef<[u8]>, timestamp: &str, body: &[u8]) -> String {
-    let mut mac = keyed(secret.as_ref());
+    let mut mac = hmac::Context::with_key(&keyed(secret.as_ref()));
     mac.update(timestamp.as_bytes());
     mac.update(body);
-    BASE64.encode(mac.finalize().into_bytes())
+    BASE64.encode(mac.sign())
 }
 
 /// The signed-body scheme's `signature` of a `data` object, as Cashfree
@@ -481,7 +479,5 @@ pub fn body_signature(secret: impl AsRef<[u8]>, data: &Map<String, Value>) -> St
     let text = serde_json::to_string(data).unwrap_or_default();
     let raw: BTreeMap<String, &RawValue> = serde_json::from_str(&text).unwrap_or_default();
     let message = signing_message(&raw).unwrap_or_default();
-    let mut mac = keyed(secret.as_ref());
-    mac.update(message.as_bytes());
-    BASE64.encode(mac.finalize().into_bytes())
+    BASE64.encode(hmac::sign(&keyed(secret.as_ref()), message.as_bytes()))
 }
