@@ -1,11 +1,6 @@
 //! The rate budget: one account's requests, shared by every client.
 
 use super::{BoxFuture, StoreError, lock};
-use governor::clock::{Clock, Reference};
-use governor::middleware::NoOpMiddleware;
-use governor::nanos::Nanos;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
 use std::collections::HashMap;
 use std::fmt;
 use std::num::NonZeroU32;
@@ -112,10 +107,18 @@ impl BudgetRate {
     pub fn burst_size(&self) -> u32 {
         self.burst.get()
     }
+
+    /// How far ahead of its due time a permit may go: the burst less one,
+    /// in intervals.
+    fn tolerance(&self) -> Duration {
+        self.interval()
+            .checked_mul(self.burst.get() - 1)
+            .unwrap_or(Duration::MAX)
+    }
 }
 
-/// A [`RateBudget`] for the clients of one process: a GCRA limiter per key
-/// (the `governor` crate), on tokio's clock.
+/// A [`RateBudget`] for the clients of one process: a GCRA limiter per key,
+/// on tokio's clock.
 ///
 /// Share it by cloning (it is an `Arc` inside) or by giving every client
 /// the same `Arc`:
@@ -138,13 +141,11 @@ pub struct LocalBudget {
     inner: Arc<LocalInner>,
 }
 
-type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
-
 struct LocalInner {
     rate: BudgetRate,
-    clock: TokioClock,
-    limiters: Mutex<HashMap<String, Arc<Limiter>>>,
-    held_until: Mutex<HashMap<String, Instant>>,
+    /// Each key's theoretical arrival time: when its next permit is due if
+    /// requests keep the pace. Bursts are what the tolerance lets go early.
+    due: Mutex<HashMap<String, Instant>>,
 }
 
 impl fmt::Debug for LocalBudget {
@@ -161,9 +162,7 @@ impl LocalBudget {
         LocalBudget {
             inner: Arc::new(LocalInner {
                 rate,
-                clock: TokioClock::default(),
-                limiters: Mutex::default(),
-                held_until: Mutex::default(),
+                due: Mutex::default(),
             }),
         }
     }
@@ -173,36 +172,25 @@ impl LocalBudget {
         self.inner.rate
     }
 
-    fn limiter(&self, key: &str) -> Arc<Limiter> {
-        let mut limiters = lock(&self.inner.limiters);
-        if let Some(limiter) = limiters.get(key) {
-            return Arc::clone(limiter);
-        }
-        let rate = self.inner.rate;
-        let quota = Quota::with_period(rate.interval().max(Duration::from_nanos(1)))
-            .map(|q| q.allow_burst(rate.burst))
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX));
-        let limiter = Arc::new(RateLimiter::direct_with_clock(
-            quota,
-            self.inner.clock.clone(),
-        ));
-        limiters.insert(key.to_owned(), Arc::clone(&limiter));
-        limiter
-    }
-
     /// The decision itself, without a future: what both trait methods and
     /// the benchmarks call.
     pub fn try_acquire_now(&self, key: &str) -> Acquire {
+        // GCRA, as the Redis budget computes it: a permit is granted once
+        // `now` is within the burst's tolerance of the key's due time, and
+        // each permit moves the due time one interval on. Written out here
+        // rather than taken from a rate-limiting crate: it is these few
+        // lines on tokio's clock, where a crate would add its own clock
+        // adapter and a dozen crates to every build of the client.
+        let rate = self.inner.rate;
         let now = Instant::now();
-        if let Some(until) = lock(&self.inner.held_until).get(key).copied()
-            && until > now
-        {
-            return Acquire::Wait(until - now);
+        let mut due = lock(&self.inner.due);
+        let tat = due.get(key).copied().map_or(now, |tat| tat.max(now));
+        let allowed_at = tat.checked_sub(rate.tolerance()).unwrap_or(now);
+        if now < allowed_at {
+            return Acquire::Wait(allowed_at - now);
         }
-        match self.limiter(key).check() {
-            Ok(()) => Acquire::Granted,
-            Err(not_until) => Acquire::Wait(not_until.wait_time_from(self.inner.clock.now())),
-        }
+        due.insert(key.to_owned(), later(tat, rate.interval()));
+        Acquire::Granted
     }
 }
 
@@ -213,56 +201,95 @@ impl RateBudget for LocalBudget {
     }
 
     fn hold<'a>(&'a self, key: &'a str, wait: Duration) -> BoxFuture<'a, Result<(), StoreError>> {
-        let until = Instant::now() + wait;
-        let mut held = lock(&self.inner.held_until);
-        let entry = held.entry(key.to_owned()).or_insert(until);
-        *entry = (*entry).max(until);
+        // Due again only after `wait`, with the burst's tolerance on top so
+        // that no permit goes early; a hold moves the due time on, never back.
+        let rate = self.inner.rate;
+        let held = later(later(Instant::now(), wait), rate.tolerance());
+        let mut due = lock(&self.inner.due);
+        let entry = due.entry(key.to_owned()).or_insert(held);
+        *entry = (*entry).max(held);
         Box::pin(std::future::ready(Ok(())))
     }
 }
 
-/// governor's clock on tokio's time, so that a paused test clock paces the
-/// limiter as it paces the client's waits.
-#[derive(Clone, Debug)]
-struct TokioClock {
-    start: Instant,
+/// `t + d`, or a time a century on when that is past what an `Instant`
+/// holds: a budget given absurd figures waits, it does not panic.
+fn later(t: Instant, d: Duration) -> Instant {
+    t.checked_add(d)
+        .or_else(|| t.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(t)
 }
 
-impl Default for TokioClock {
-    fn default() -> Self {
-        TokioClock {
-            start: Instant::now(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wait_of(decision: Acquire) -> Duration {
+        match decision {
+            Acquire::Granted => Duration::ZERO,
+            Acquire::Wait(d) => d,
         }
     }
-}
 
-/// Nanoseconds since the clock's start.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct TokioInstant(u64);
-
-impl std::ops::Add<Nanos> for TokioInstant {
-    type Output = TokioInstant;
-
-    fn add(self, other: Nanos) -> TokioInstant {
-        TokioInstant(self.0.saturating_add(other.as_u64()))
+    #[tokio::test(start_paused = true)]
+    async fn paces_each_key_at_the_interval() {
+        let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap());
+        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
+        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
+        // Another key has its own budget.
+        assert_eq!(budget.try_acquire_now("b"), Acquire::Granted);
+        tokio::time::advance(Duration::from_millis(400)).await;
+        assert_eq!(
+            wait_of(budget.try_acquire_now("a")),
+            Duration::from_millis(600)
+        );
+        tokio::time::advance(Duration::from_millis(600)).await;
+        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
+        // A quiet spell does not bank permits with a burst of 1.
+        tokio::time::advance(Duration::from_secs(30)).await;
+        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
+        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
     }
-}
 
-impl Reference for TokioInstant {
-    fn duration_since(&self, earlier: Self) -> Nanos {
-        Nanos::from(self.0.saturating_sub(earlier.0))
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_goes_at_once_then_the_pace_holds() {
+        let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap().burst(3));
+        for _ in 0..3 {
+            assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
+        }
+        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
+        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
     }
 
-    fn saturating_sub(&self, duration: Nanos) -> Self {
-        TokioInstant(self.0.saturating_sub(duration.as_u64()))
+    #[tokio::test(start_paused = true)]
+    async fn a_hold_stops_the_key_and_never_shortens() {
+        let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap().burst(5));
+        budget.hold("a", Duration::from_secs(5)).await.unwrap();
+        budget.hold("a", Duration::from_secs(2)).await.unwrap();
+        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(5));
+        assert_eq!(budget.try_acquire_now("b"), Acquire::Granted);
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
+        // After a hold the burst starts again from empty.
+        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
     }
-}
 
-impl Clock for TokioClock {
-    type Instant = TokioInstant;
-
-    fn now(&self) -> TokioInstant {
-        let elapsed = self.start.elapsed().as_nanos();
-        TokioInstant(u64::try_from(elapsed).unwrap_or(u64::MAX))
+    #[tokio::test(start_paused = true)]
+    async fn absurd_figures_wait_instead_of_panicking() {
+        let slow = LocalBudget::new(BudgetRate::new(1, Duration::MAX).unwrap());
+        assert_eq!(slow.try_acquire_now("a"), Acquire::Granted);
+        assert!(wait_of(slow.try_acquire_now("a")) > Duration::from_secs(86_400));
+        slow.hold("b", Duration::MAX).await.unwrap();
+        assert!(wait_of(slow.try_acquire_now("b")) > Duration::from_secs(86_400));
+        // A burst as large as a u32 on the longest period: the tolerance
+        // saturates, every step stays defined.
+        let wide = LocalBudget::new(BudgetRate::new(1, Duration::MAX).unwrap().burst(u32::MAX));
+        for _ in 0..3 {
+            assert_eq!(wide.try_acquire_now("a"), Acquire::Granted);
+        }
+        wide.hold("a", Duration::MAX).await.unwrap();
+        wide.try_acquire_now("a");
     }
 }
