@@ -7,40 +7,34 @@
 //! available to a caller who asks for it, and every error that had a
 //! response carries Cashfree's `x-request-id`, which its support asks for.
 
+mod api;
+
+pub use api::ApiError;
+
 use std::fmt;
 use std::time::Duration;
 
 /// Everything that can go wrong in a call, in a form a caller can match on.
 #[non_exhaustive]
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
     /// Cashfree answered with an error status.
-    #[error(transparent)]
     Api(Box<ApiError>),
 
     /// The request broke a documented rule; nothing was sent.
-    #[error(transparent)]
-    Validation(#[from] ValidationError),
+    Validation(ValidationError),
 
     /// No answer arrived in time. The request may or may not have been
     /// processed.
-    #[error("request timed out{}", after_attempts(*.attempts))]
     Timeout {
         /// How many attempts were made.
         attempts: u32,
         /// The underlying error (from the HTTP stack; its type is not part
         /// of this crate's API).
-        #[source]
         source: BoxError,
     },
 
     /// The connection could not be made, or broke.
-    #[error(
-        "{}{}: {}",
-        if *.connect { "could not connect" } else { "the connection failed" },
-        after_attempts(*.attempts),
-        root_cause(source.as_ref())
-    )]
     Transport {
         /// How many attempts were made.
         attempts: u32,
@@ -49,21 +43,15 @@ pub enum Error {
         connect: bool,
         /// The underlying error (from the HTTP stack; its type is not part
         /// of this crate's API).
-        #[source]
         source: BoxError,
     },
 
     /// A success response whose body is not what the API documents.
-    #[error(transparent)]
     Decode(Box<DecodeError>),
 
     /// The response was larger than the client reads
     /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes));
     /// reading stopped there.
-    #[error(
-        "Cashfree's {status} response is larger than the {limit} bytes this client reads{}",
-        request_id_suffix(request_id.as_deref())
-    )]
     ResponseTooLarge {
         /// The HTTP status of the response.
         status: u16,
@@ -77,10 +65,6 @@ pub enum Error {
     /// permit within
     /// [`max_budget_wait`](crate::ClientBuilder::max_budget_wait): the
     /// attempt was not sent.
-    #[error(
-        "no permit from the rate budget within the client's maximum wait (the next in {retry_after:?}), so nothing was sent{}",
-        sent_before(*.sent)
-    )]
     RateLimited {
         /// When the budget expects the next permit.
         retry_after: Duration,
@@ -91,20 +75,15 @@ pub enum Error {
 
     /// The client's [rate budget](crate::coordination::RateBudget) could
     /// not answer (its Redis is down, say): the attempt was not sent.
-    #[error("the rate budget could not answer, so nothing was sent{}: {source}", sent_before(*.sent))]
     RateBudget {
         /// How many attempts of this call were sent before, 0 if none was.
         sent: u32,
         /// What the budget's store said.
-        #[source]
         source: crate::coordination::StoreError,
     },
 
     /// A follow-up with [`Watch`](crate::Watch) reached its deadline before
     /// the verification was final.
-    #[error(
-        "deadline of {waited:?} passed before the verification was final (last sub-status {last_sub_status})"
-    )]
     DeadlineExceeded {
         /// How long the watch ran.
         waited: Duration,
@@ -113,12 +92,10 @@ pub enum Error {
     },
 
     /// The client is misconfigured (a bad base URL or public key).
-    #[error("configuration error: {0}")]
     Config(String),
 
     /// Something this crate assumes did not hold: a bug in it. Please
     /// report it, with the message.
-    #[error("internal error in cashfree-vkyc: {0}")]
     Internal(String),
 }
 
@@ -132,6 +109,91 @@ pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
         root = source;
     }
     root.to_string()
+}
+
+// Written out rather than derived: the derive's proc-macro crate is a
+// compile-time cost every user of the crate pays, for a few match arms.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => fmt::Display::fmt(e, f),
+            Error::Validation(e) => fmt::Display::fmt(e, f),
+            Error::Timeout { attempts, .. } => {
+                write!(f, "request timed out{}", after_attempts(*attempts))
+            }
+            Error::Transport {
+                attempts,
+                connect,
+                source,
+            } => write!(
+                f,
+                "{}{}: {}",
+                if *connect {
+                    "could not connect"
+                } else {
+                    "the connection failed"
+                },
+                after_attempts(*attempts),
+                root_cause(source.as_ref())
+            ),
+            Error::Decode(e) => fmt::Display::fmt(e, f),
+            Error::ResponseTooLarge {
+                status,
+                limit,
+                request_id,
+            } => write!(
+                f,
+                "Cashfree's {status} response is larger than the {limit} bytes this client reads{}",
+                request_id_suffix(request_id.as_deref())
+            ),
+            Error::RateLimited { retry_after, sent } => write!(
+                f,
+                "no permit from the rate budget within the client's maximum wait (the next in {retry_after:?}), so nothing was sent{}",
+                sent_before(*sent)
+            ),
+            Error::RateBudget { sent, source } => write!(
+                f,
+                "the rate budget could not answer, so nothing was sent{}: {source}",
+                sent_before(*sent)
+            ),
+            Error::DeadlineExceeded {
+                waited,
+                last_sub_status,
+            } => write!(
+                f,
+                "deadline of {waited:?} passed before the verification was final (last sub-status {last_sub_status})"
+            ),
+            Error::Config(message) => write!(f, "configuration error: {message}"),
+            Error::Internal(message) => write!(f, "internal error in cashfree-vkyc: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout { source, .. } | Error::Transport { source, .. } => {
+                Some(source.as_ref())
+            }
+            Error::RateBudget { source, .. } => Some(source),
+            // The API, validation and decode errors are the whole story
+            // themselves; the rest have no cause beyond their message.
+            Error::Api(_)
+            | Error::Validation(_)
+            | Error::Decode(_)
+            | Error::ResponseTooLarge { .. }
+            | Error::RateLimited { .. }
+            | Error::DeadlineExceeded { .. }
+            | Error::Config(_)
+            | Error::Internal(_) => None,
+        }
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(e: ValidationError) -> Self {
+        Error::Validation(e)
+    }
 }
 
 // Boxed, so that every `Result` of the crate stays small.
@@ -289,13 +351,7 @@ impl fmt::Debug for ResponseBody {
 /// It says where decoding failed (the field path, line and column) and
 /// what kind of problem it was, but never the offending value: it may be a
 /// name or a date of birth. The body is kept in [`body`](Self::body).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "could not decode Cashfree's {status} response{}: {problem}{} (line {line}, column {column}; the {} byte body is kept in the error, not shown)",
-    request_id_suffix(request_id.as_deref()),
-    path.as_deref().map_or_else(String::new, |p| format!(" at `{p}`")),
-    body.len()
-)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The HTTP status of the response.
@@ -314,6 +370,30 @@ pub struct DecodeError {
     /// The body, exactly as received.
     pub body: ResponseBody,
 }
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not decode Cashfree's {} response{}: {}",
+            self.status,
+            request_id_suffix(self.request_id.as_deref()),
+            self.problem
+        )?;
+        if let Some(path) = &self.path {
+            write!(f, " at `{path}`")?;
+        }
+        write!(
+            f,
+            " (line {}, column {}; the {} byte body is kept in the error, not shown)",
+            self.line,
+            self.column,
+            self.body.len()
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
 
 /// The kind of a [`DecodeError`].
 #[non_exhaustive]
@@ -373,130 +453,11 @@ impl DecodeError {
     }
 }
 
-/// An error response from Cashfree: the HTTP status and the `{type, code,
-/// message}` body as sent.
-///
-/// `Display` shows Cashfree's code and message and the request id; for a
-/// body that is not Cashfree's JSON (a gateway's HTML page, say) it says
-/// so, with the content type and length, and shows none of it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", self.describe())]
-#[non_exhaustive]
-pub struct ApiError {
-    /// The HTTP status code.
-    pub status: u16,
-    /// Cashfree's error type, e.g. `validation_error`, `rate_limit_error`.
-    pub error_type: Option<String>,
-    /// Cashfree's error code, e.g. `verification_id_not_found`.
-    pub code: Option<String>,
-    /// Cashfree's message.
-    pub message: Option<String>,
-    /// The wait Cashfree advertised (`retry-after` or `x-ratelimit-reset`).
-    pub retry_after: Option<Duration>,
-    /// Cashfree's `x-request-id`, if the response had one.
-    pub request_id: Option<String>,
-    /// The response's `content-type`, if it had one.
-    pub content_type: Option<String>,
-    /// The body, exactly as received.
-    pub body: ResponseBody,
-}
-
-impl ApiError {
-    /// Rate limits (429) and server errors (5xx).
-    pub fn is_retryable(&self) -> bool {
-        self.status == 429 || (500..600).contains(&self.status)
-    }
-
-    /// Whether Cashfree says the `verification_id` was used before.
-    pub fn is_duplicate(&self) -> bool {
-        self.status == 409
-            || self
-                .code
-                .as_deref()
-                .is_some_and(|c| c.contains("already_exist") || c.contains("duplicate"))
-    }
-
-    /// Whether Cashfree could not find the verification.
-    pub fn is_not_found(&self) -> bool {
-        self.status == 404
-    }
-
-    /// Whether the body was Cashfree's `{type, code, message}` JSON.
-    pub fn is_cashfree_error(&self) -> bool {
-        self.error_type.is_some() || self.code.is_some() || self.message.is_some()
-    }
-
-    fn describe(&self) -> String {
-        let id = request_id_suffix(self.request_id.as_deref());
-        if self.is_cashfree_error() {
-            return format!(
-                "Cashfree answered {}: {} ({}){id}",
-                self.status,
-                self.message.as_deref().unwrap_or("no message"),
-                self.code
-                    .as_deref()
-                    .or(self.error_type.as_deref())
-                    .unwrap_or("no code"),
-            );
-        }
-        if self.body.is_empty() {
-            return format!("Cashfree answered {} with an empty body{id}", self.status);
-        }
-        format!(
-            "Cashfree answered {} with a {} body of {} bytes, not Cashfree's JSON error{id}",
-            self.status,
-            self.content_type.as_deref().unwrap_or("untyped"),
-            self.body.len(),
-        )
-    }
-
-    /// Reads an error answer: Cashfree's `{type, code, message}` body (also
-    /// when nested under `error`), and the wait, request id and content
-    /// type in `headers`. Never fails: a body in another shape keeps only
-    /// its bytes.
-    pub fn parse(status: u16, headers: &http::HeaderMap, body: impl Into<bytes::Bytes>) -> Self {
-        #[derive(serde::Deserialize, Default)]
-        struct Body {
-            #[serde(rename = "type")]
-            error_type: Option<serde_json::Value>,
-            code: Option<serde_json::Value>,
-            message: Option<serde_json::Value>,
-            error: Option<Box<serde_json::Value>>,
-        }
-        let body = body.into();
-        let parsed: Body = serde_json::from_slice(&body).unwrap_or_default();
-        // Some responses nest the fields under `error`.
-        let nested = parsed.error.as_deref();
-        let pick = |own: &Option<serde_json::Value>, key: &str| {
-            own.as_ref()
-                .or_else(|| nested.and_then(|n| n.get(key)))
-                .and_then(crate::lenient::text)
-        };
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        ApiError {
-            status,
-            error_type: pick(&parsed.error_type, "type"),
-            code: pick(&parsed.code, "code"),
-            message: pick(&parsed.message, "message"),
-            retry_after: crate::retry::advertised_wait(headers),
-            request_id: header(REQUEST_ID),
-            content_type: header("content-type"),
-            body: ResponseBody::new(body),
-        }
-    }
-}
-
 /// The header Cashfree puts on every response to identify it.
 pub(crate) const REQUEST_ID: &str = "x-request-id";
 
 /// A request that breaks a documented rule. Nothing was sent.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {field}: {rule}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// The field, under Cashfree's name (`verification_id`,
@@ -505,6 +466,14 @@ pub struct ValidationError {
     /// The rule it breaks.
     pub rule: String,
 }
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}: {}", self.field, self.rule)
+    }
+}
+
+impl std::error::Error for ValidationError {}
 
 impl ValidationError {
     pub(crate) fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
@@ -519,67 +488,4 @@ impl ValidationError {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const PERSONAL: &str = r#"{"verification_id":"v1","reference_id":"not-a-number-Rahul Kumar","aadhaar_details":{"name":"Rahul Kumar","dob":"02-02-1995"}}"#;
-
-    #[derive(Debug, serde::Deserialize)]
-    #[allow(dead_code)]
-    struct Typed {
-        verification_id: String,
-        reference_id: i64,
-    }
-
-    #[test]
-    fn decode_errors_name_the_path_not_the_value() {
-        let body = bytes::Bytes::from_static(PERSONAL.as_bytes());
-        let e = DecodeError::check::<Typed>(200, Some("req-1".into()), &body).unwrap_err();
-        assert_eq!(e.path.as_deref(), Some("reference_id"));
-        assert_eq!(e.problem, DecodeProblem::UnexpectedValue);
-        let shown = format!("{e} {e:?} {}", Error::from(e.clone()));
-        assert!(
-            shown.contains("req-1") && shown.contains("`reference_id`"),
-            "{shown}"
-        );
-        for secret in ["Rahul", "1995", "not-a-number"] {
-            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
-        }
-        assert_eq!(e.body.as_bytes(), PERSONAL.as_bytes());
-
-        let e = DecodeError::check::<Typed>(200, None, &bytes::Bytes::from_static(b"<html>"))
-            .unwrap_err();
-        assert_eq!((e.problem, e.path), (DecodeProblem::NotJson, None));
-        let e = DecodeError::check::<Typed>(200, None, &bytes::Bytes::from_static(b"{\"a\""))
-            .unwrap_err();
-        assert_eq!(e.problem, DecodeProblem::Truncated);
-    }
-
-    #[test]
-    fn api_errors_show_no_body() {
-        let mut headers = http::HeaderMap::new();
-        headers.insert("x-request-id", "req-9".parse().unwrap());
-        headers.insert("content-type", "text/html".parse().unwrap());
-        let page = "<html><body>Bad gateway for Rahul Kumar</body></html>";
-        let e = ApiError::parse(502, &headers, page.as_bytes().to_vec());
-        assert_eq!(
-            e.to_string(),
-            format!(
-                "Cashfree answered 502 with a text/html body of {} bytes, not Cashfree's JSON error (request id req-9)",
-                page.len()
-            )
-        );
-        assert!(!format!("{e:?}").contains("Rahul"));
-        assert!(format!("{:?}", e.body).contains("prefix \"<html><body>Bad \"…"));
-        assert_eq!(e.body.to_text(), page);
-
-        let json = br#"{"type":"validation_error","code":"verification_id_invalid","message":"verification_id is invalid"}"#;
-        let e = ApiError::parse(400, &headers, json.to_vec());
-        assert_eq!(
-            e.to_string(),
-            "Cashfree answered 400: verification_id is invalid (verification_id_invalid) (request id req-9)"
-        );
-        let e = ApiError::parse(503, &http::HeaderMap::new(), Vec::new());
-        assert_eq!(e.to_string(), "Cashfree answered 503 with an empty body");
-    }
-}
+mod tests;

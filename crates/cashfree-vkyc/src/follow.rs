@@ -97,8 +97,7 @@ pub enum Source {
 }
 
 /// A verification the follower stopped following, and why.
-#[derive(Debug, thiserror::Error)]
-#[error("following {api} verification {verification_id}: {error}")]
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct FollowError {
     /// Its family.
@@ -106,8 +105,23 @@ pub struct FollowError {
     /// Its `verification_id`.
     pub verification_id: String,
     /// What the status call returned.
-    #[source]
     pub error: Error,
+}
+
+impl fmt::Display for FollowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "following {} verification {}: {}",
+            self.api, self.verification_id, self.error
+        )
+    }
+}
+
+impl std::error::Error for FollowError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
 }
 
 impl fmt::Debug for Follower {

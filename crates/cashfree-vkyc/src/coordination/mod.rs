@@ -18,6 +18,7 @@ pub use budget::{Acquire, BudgetRate, LocalBudget, RateBudget};
 pub use log::{Claim, DeliveryLog, LocalDeliveryLog};
 
 use crate::error::BoxError;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Mutex, MutexGuard};
@@ -36,12 +37,24 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A shared store (Redis, say) could not answer. Nothing was decided: the
 /// client sends nothing, and a webhook delivery is not processed.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
+#[derive(Debug)]
 pub struct StoreError {
     message: String,
-    #[source]
     source: Option<BoxError>,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl StoreError {

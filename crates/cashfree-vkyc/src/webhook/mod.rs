@@ -91,27 +91,19 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 /// Why a delivery was not accepted. The secret is never part of it, and
 /// neither is anything from the body.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WebhookError {
     /// One of the signed-headers scheme's headers is absent.
-    #[error("missing header {0}")]
     MissingHeader(&'static str),
     /// The body has no `signature` field (signed-body scheme).
-    #[error("the body carries no signature")]
     MissingSignature,
     /// The delivery carries no signature in either scheme.
-    #[error(
-        "the delivery carries no signature: no x-webhook-signature and x-webhook-timestamp headers (stripped on the way?) and no `signature` in the body"
-    )]
     Unsigned,
     /// The signature is not base64, or not the length of an HMAC-SHA256.
-    #[error("the signature is not a base64 HMAC-SHA256")]
     BadSignatureEncoding,
     /// The timestamp is not a number of milliseconds.
-    #[error("the timestamp {0:?} is not epoch milliseconds")]
     BadTimestamp(String),
     /// The timestamp is older than the tolerance allows.
-    #[error("the delivery is {age:?} old, more than the {tolerance:?} allowed")]
     StaleTimestamp {
         /// How old it is.
         age: Duration,
@@ -119,7 +111,6 @@ pub enum WebhookError {
         tolerance: Duration,
     },
     /// The timestamp is further in the future than the tolerance allows.
-    #[error("the delivery is dated {ahead:?} in the future, more than the {tolerance:?} allowed")]
     FutureTimestamp {
         /// How far ahead it is.
         ahead: Duration,
@@ -127,13 +118,43 @@ pub enum WebhookError {
         tolerance: Duration,
     },
     /// No configured secret produces this signature.
-    #[error("the signature does not match the body")]
     Mismatch,
     /// The body is not the JSON a webhook carries (reading an authentic
     /// delivery, or looking for a body signature).
-    #[error("the body is not a webhook payload: {0}")]
     UnparseableBody(String),
 }
+
+impl fmt::Display for WebhookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WebhookError::MissingHeader(name) => write!(f, "missing header {name}"),
+            WebhookError::MissingSignature => f.write_str("the body carries no signature"),
+            WebhookError::Unsigned => f.write_str(
+                "the delivery carries no signature: no x-webhook-signature and x-webhook-timestamp headers (stripped on the way?) and no `signature` in the body",
+            ),
+            WebhookError::BadSignatureEncoding => {
+                f.write_str("the signature is not a base64 HMAC-SHA256")
+            }
+            WebhookError::BadTimestamp(raw) => {
+                write!(f, "the timestamp {raw:?} is not epoch milliseconds")
+            }
+            WebhookError::StaleTimestamp { age, tolerance } => write!(
+                f,
+                "the delivery is {age:?} old, more than the {tolerance:?} allowed"
+            ),
+            WebhookError::FutureTimestamp { ahead, tolerance } => write!(
+                f,
+                "the delivery is dated {ahead:?} in the future, more than the {tolerance:?} allowed"
+            ),
+            WebhookError::Mismatch => f.write_str("the signature does not match the body"),
+            WebhookError::UnparseableBody(why) => {
+                write!(f, "the body is not a webhook payload: {why}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for WebhookError {}
 
 /// How a delivery was signed.
 #[non_exhaustive]

@@ -75,20 +75,37 @@ impl Processed {
 }
 
 /// Why a delivery was not processed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum ProcessError<E> {
     /// The delivery did not verify; nothing else happened.
-    #[error("webhook not verified: {0}")]
-    Unverified(#[source] WebhookError),
+    Unverified(WebhookError),
     /// The delivery log could not answer; the handler did not run (or, if
     /// it ran, its outcome could not be recorded and a redelivery may run
     /// it again).
-    #[error("the delivery log could not answer: {0}")]
-    Log(#[source] StoreError),
+    Log(StoreError),
     /// The handler failed; the delivery was released for a redelivery.
-    #[error("the webhook handler failed")]
-    Handler(#[source] E),
+    Handler(E),
+}
+
+impl<E> std::fmt::Display for ProcessError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProcessError::Unverified(e) => write!(f, "webhook not verified: {e}"),
+            ProcessError::Log(e) => write!(f, "the delivery log could not answer: {e}"),
+            ProcessError::Handler(_) => f.write_str("the webhook handler failed"),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for ProcessError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ProcessError::Unverified(e) => Some(e),
+            ProcessError::Log(e) => Some(e),
+            ProcessError::Handler(e) => Some(e),
+        }
+    }
 }
 
 impl<E> ProcessError<E> {
