@@ -154,11 +154,16 @@ mod stated {
 
     /// PPI's initiate page: "The order value must be unique across all
     /// entries and sequential starting from 1."
+    /// An order too large for an i64 (JSON reads it as a float, which a
+    /// schema may still call an integer) breaks the rule too, rather than
+    /// being left out of it.
     fn orders_sequential(questions: &[Value]) -> Result<(), Invalid> {
-        let mut orders: Vec<i64> = questions
+        let orders: Option<Vec<i64>> = questions
             .iter()
-            .filter_map(|q| q.get("order").and_then(Value::as_i64))
+            .filter_map(|q| q.get("order"))
+            .map(Value::as_i64)
             .collect();
+        let mut orders = orders.unwrap_or_else(|| vec![0]);
         orders.sort_unstable();
         if orders.iter().zip(1i64..).any(|(o, want)| *o != want) {
             return Err(Invalid::new(
@@ -249,6 +254,14 @@ mod tests {
             ),
             "security_questions_value_invalid"
         );
+        // Too large for an i64: JSON reads it as a float that a schema still
+        // calls an integer; it must not drop out of the rule.
+        let huge: Value = serde_json::from_str(
+            r#"{"user_id": "u", "verification_id": "v", "security_questions": [
+            {"order": 5366951621189759699917742360494080, "question": "q", "answer": "a"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(code(ppi, huge), "security_questions_value_invalid");
         let vs = Operation::VerificationSuiteInitiate;
         assert_eq!(
             code(vs, json!({"verification_id": "v", "user_reference_id": 5})),
