@@ -189,7 +189,13 @@ impl LocalBudget {
         if now < allowed_at {
             return Acquire::Wait(allowed_at - now);
         }
-        due.insert(key.to_owned(), later(tat, rate.interval()));
+        let next = later(tat, rate.interval());
+        match due.get_mut(key) {
+            Some(slot) => *slot = next,
+            None => {
+                due.insert(key.to_owned(), next);
+            }
+        }
         Acquire::Granted
     }
 }
