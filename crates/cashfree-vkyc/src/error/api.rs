@@ -33,7 +33,33 @@ pub struct ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.describe())
+        let id = request_id_suffix(self.request_id.as_deref());
+        if self.is_cashfree_error() {
+            return write!(
+                f,
+                "Cashfree answered {}: {} ({}){id}",
+                self.status,
+                self.message.as_deref().unwrap_or("no message"),
+                self.code
+                    .as_deref()
+                    .or(self.error_type.as_deref())
+                    .unwrap_or("no code"),
+            );
+        }
+        if self.body.is_empty() {
+            return write!(
+                f,
+                "Cashfree answered {} with an empty body{id}",
+                self.status
+            );
+        }
+        write!(
+            f,
+            "Cashfree answered {} with a {} body of {} bytes, not Cashfree's JSON error{id}",
+            self.status,
+            self.content_type.as_deref().unwrap_or("untyped"),
+            self.body.len(),
+        )
     }
 }
 
@@ -62,30 +88,6 @@ impl ApiError {
     /// Whether the body was Cashfree's `{type, code, message}` JSON.
     pub fn is_cashfree_error(&self) -> bool {
         self.error_type.is_some() || self.code.is_some() || self.message.is_some()
-    }
-
-    fn describe(&self) -> String {
-        let id = request_id_suffix(self.request_id.as_deref());
-        if self.is_cashfree_error() {
-            return format!(
-                "Cashfree answered {}: {} ({}){id}",
-                self.status,
-                self.message.as_deref().unwrap_or("no message"),
-                self.code
-                    .as_deref()
-                    .or(self.error_type.as_deref())
-                    .unwrap_or("no code"),
-            );
-        }
-        if self.body.is_empty() {
-            return format!("Cashfree answered {} with an empty body{id}", self.status);
-        }
-        format!(
-            "Cashfree answered {} with a {} body of {} bytes, not Cashfree's JSON error{id}",
-            self.status,
-            self.content_type.as_deref().unwrap_or("untyped"),
-            self.body.len(),
-        )
     }
 
     /// Reads an error answer: Cashfree's `{type, code, message}` body (also
