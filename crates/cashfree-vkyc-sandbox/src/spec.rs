@@ -154,18 +154,21 @@ mod stated {
 
     /// PPI's initiate page: "The order value must be unique across all
     /// entries and sequential starting from 1."
+    ///
     /// An order too large for an i64 (JSON reads it as a float, which a
     /// schema may still call an integer) breaks the rule too, rather than
     /// being left out of it.
     fn orders_sequential(questions: &[Value]) -> Result<(), Invalid> {
-        let orders: Option<Vec<i64>> = questions
+        let sequential = questions
             .iter()
             .filter_map(|q| q.get("order"))
             .map(Value::as_i64)
-            .collect();
-        let mut orders = orders.unwrap_or_else(|| vec![0]);
-        orders.sort_unstable();
-        if orders.iter().zip(1i64..).any(|(o, want)| *o != want) {
+            .collect::<Option<Vec<i64>>>()
+            .is_some_and(|mut orders| {
+                orders.sort_unstable();
+                orders.iter().zip(1i64..).all(|(o, want)| *o == want)
+            });
+        if !sequential {
             return Err(Invalid::new(
                 "security_questions_value_invalid",
                 "security question orders must be unique and sequential from 1",
