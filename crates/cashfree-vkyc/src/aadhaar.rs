@@ -180,7 +180,7 @@ fn check_dob(dob: String) -> Result<String, ValidationError> {
             2 | 5 => b == b'-',
             _ => b.is_ascii_digit(),
         });
-    if shaped && chrono::NaiveDate::parse_from_str(&dob, "%d-%m-%Y").is_ok() {
+    if shaped && is_calendar_date(&dob) {
         Ok(dob)
     } else {
         Err(ValidationError::new(
@@ -188,6 +188,23 @@ fn check_dob(dob: String) -> Result<String, ValidationError> {
             "must be a date written DD-MM-YYYY",
         ))
     }
+}
+
+/// Whether `DD-MM-YYYY` (ten bytes, digits where digits belong) names a
+/// day of the proleptic Gregorian calendar. Three numbers and a leap-year
+/// rule: not worth a date library in every user's build.
+fn is_calendar_date(dob: &str) -> bool {
+    let number = |range: std::ops::Range<usize>| dob[range].parse::<u32>().unwrap_or(0);
+    let (day, month, year) = (number(0..2), number(3..5), number(6..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 #[cfg(test)]
@@ -230,5 +247,27 @@ mod tests {
         assert_eq!(e.field, "aadhaar_details.split_address.street");
         let e = AadhaarDetails::new().to_raw().unwrap_err();
         assert!(e.field.starts_with("aadhaar_details."), "{e}");
+    }
+
+    #[test]
+    fn calendar_dates_agree_with_chrono() {
+        // Every day and month number from 00 to 32 and 00 to 13, in years
+        // around each leap-year rule and the ends of four digits.
+        let years = [
+            0, 1, 4, 1600, 1700, 1900, 1995, 1996, 2000, 2023, 2024, 2100, 2400, 9999,
+        ];
+        let mut checked = 0;
+        for year in years {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let dob = format!("{day:02}-{month:02}-{year:04}");
+                    let chrono = chrono::NaiveDate::parse_from_str(&dob, "%d-%m-%Y").is_ok();
+                    assert_eq!(is_calendar_date(&dob), chrono, "{dob}");
+                    assert_eq!(check_dob(dob.clone()).is_ok(), chrono, "{dob}");
+                    checked += usize::from(chrono);
+                }
+            }
+        }
+        assert_eq!(checked, 365 * 14 + 7, "seven leap years among them");
     }
 }

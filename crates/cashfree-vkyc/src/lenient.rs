@@ -1,6 +1,7 @@
 //! Reading Cashfree's JSON as leniently as Cashfree writes it: values as
 //! text whatever their JSON type, and dates in every form it uses.
 
+#[cfg(feature = "chrono")]
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::Value;
@@ -22,12 +23,16 @@ pub(crate) fn text(value: &Value) -> Option<String> {
 ///
 /// Cashfree writes the same field as `2026-06-03`, `2025-08-03T00:00:00.000Z`
 /// or `2025-05-06 15:04:05` depending on the API; the text is always kept.
+/// With the `chrono` feature, [`timestamp`](Self::timestamp) and
+/// [`date`](Self::date) read it into chrono's types.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LenientTime {
     raw: String,
 }
 
 /// The reading of a [`LenientTime`].
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Timestamp {
@@ -40,9 +45,9 @@ pub enum Timestamp {
 }
 
 impl LenientTime {
-    /// Keeps `raw`; it is read in any of the forms Cashfree uses when
-    /// [`timestamp`](Self::timestamp) or [`date`](Self::date) is called.
-    /// Never fails.
+    /// Keeps `raw`; with the `chrono` feature, it is read in any of the
+    /// forms Cashfree uses when `timestamp` or `date` is called. Never
+    /// fails.
     pub fn parse(raw: impl Into<String>) -> Self {
         LenientTime { raw: raw.into() }
     }
@@ -53,6 +58,8 @@ impl LenientTime {
     }
 
     /// The reading, if the text is in a known form.
+    #[cfg(feature = "chrono")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
     pub fn timestamp(&self) -> Option<Timestamp> {
         let s = self.raw.trim();
         DateTime::parse_from_rfc3339(s)
@@ -69,6 +76,8 @@ impl LenientTime {
     }
 
     /// The calendar date, whatever the form.
+    #[cfg(feature = "chrono")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
     pub fn date(&self) -> Option<NaiveDate> {
         match self.timestamp()? {
             Timestamp::Date(d) => Some(d),
@@ -90,7 +99,7 @@ impl Serialize for LenientTime {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "chrono"))]
 mod tests {
     use super::*;
 

@@ -55,6 +55,7 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `rustls` | yes | TLS through rustls (reqwest's default TLS) |
+//! | `chrono` | no | [`LenientTime::timestamp`] and [`LenientTime::date`]: Cashfree's dates and times read into chrono's types ([`Timestamp`]) |
 //! | `two-factor` | no | [`ClientBuilder::public_key_pem`]: a fresh 2FA `x-cf-signature` on every Verification Suite request, for servers whose IP is not whitelisted with Cashfree |
 //! | `axum` | no | [`webhook::axum::VerifiedWebhook`], an extractor that verifies a delivery before the handler runs, and [`webhook::axum::ClaimedWebhook`], one that also claims it in a delivery log |
 //!
@@ -109,7 +110,10 @@ pub use retry::RetryPolicy;
 #[cfg_attr(docsrs, doc(cfg(feature = "two-factor")))]
 pub use signing::Signer;
 pub use status::{Outcome, Phase, SubStatus, VkycStatus};
-pub use verification::{Api, CashfreeId, LenientTime, Timestamp, Verification};
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+pub use verification::Timestamp;
+pub use verification::{Api, CashfreeId, LenientTime, Verification};
 pub use watch::Watch;
 
 /// `cashfree-vkyc/<version>`, sent as the `user-agent`.

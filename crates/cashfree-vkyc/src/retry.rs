@@ -110,9 +110,11 @@ pub(crate) fn advertised_wait(headers: &http::HeaderMap) -> Option<Duration> {
         if let Ok(secs) = value.parse::<f64>() {
             return secs_to_duration(secs);
         }
-        if let Ok(at) = chrono::DateTime::parse_from_rfc2822(value) {
-            let secs = at.timestamp() - now_secs() as i64;
-            return Some(Duration::from_secs(secs.max(0) as u64));
+        // An HTTP-date in any of the three forms RFC 9110 has recipients
+        // accept (IMF-fixdate, RFC 850, asctime).
+        if let Ok(at) = httpdate::parse_http_date(value) {
+            let ahead = at.duration_since(SystemTime::now()).unwrap_or_default();
+            return secs_to_duration(ahead.as_secs_f64());
         }
     }
     let reset = header("x-ratelimit-reset")?.parse::<f64>().ok()?;
@@ -203,5 +205,48 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(advertised_wait(&http::HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn advertised_http_dates() {
+        // Written by chrono, read by the code under test.
+        let in_a_minute = (chrono::Utc::now() + chrono::TimeDelta::seconds(60))
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string();
+        let w = advertised_wait(&headers(&[("retry-after", &in_a_minute)])).unwrap();
+        assert!(
+            w <= Duration::from_secs(60) && w >= Duration::from_secs(58),
+            "{in_a_minute}: {w:?}"
+        );
+        // The three forms RFC 9110 has recipients accept; in the past, so
+        // no wait.
+        for past in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ] {
+            assert_eq!(
+                advertised_wait(&headers(&[("retry-after", past)])),
+                Some(Duration::ZERO),
+                "{past}"
+            );
+        }
+        let far = "Fri, 01 Jan 2100 00:00:00 GMT";
+        assert_eq!(
+            advertised_wait(&headers(&[("retry-after", far)])),
+            Some(Duration::from_secs(86_400)),
+            "bounded like a number of seconds"
+        );
+        for junk in [
+            "Sun, 06 Nov 1994",
+            "06 Nov 1994 08:49:37 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(
+                advertised_wait(&headers(&[("retry-after", junk)])),
+                None,
+                "{junk}"
+            );
+        }
     }
 }

@@ -4,7 +4,9 @@
 mod fields;
 
 use crate::error::DecodeError;
-pub use crate::lenient::{LenientTime, Timestamp};
+pub use crate::lenient::LenientTime;
+#[cfg(feature = "chrono")]
+pub use crate::lenient::Timestamp;
 use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
 use bytes::Bytes;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
