@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
 use std::path::PathBuf;
+use syn::visit_mut::{self, VisitMut};
 
 /// One file the pipeline produces, relative to the workspace root.
 #[derive(Debug)]
@@ -40,10 +41,68 @@ pub fn client_module(doc: &Value, spec_path: &str) -> Result<String> {
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| anyhow::anyhow!("progenitor failed on {spec_path}: {e}"))?;
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    RuntimePaths.visit_file_mut(&mut file);
     let body = prettyplease::unparse(&file);
+    anyhow::ensure!(
+        !body.contains(CLIENT_CRATE),
+        "{spec_path}: progenitor's code names `{CLIENT_CRATE}` where the rewrite did not reach"
+    );
     Ok(format!("{HEADER}\n// from {spec_path}\n\n{body}"))
+}
+
+/// The crate progenitor's code is written against.
+const CLIENT_CRATE: &str = "progenitor_client";
+
+/// Points progenitor's code at the raw crate's own `runtime` module instead
+/// of the `progenitor-client` crate (the module's docs say why): every path
+/// that starts `progenitor_client::`, in `use` items and in expressions,
+/// starts `crate::runtime::` instead.
+struct RuntimePaths;
+
+impl RuntimePaths {
+    fn runtime_segments() -> [syn::Ident; 2] {
+        let span = proc_macro2::Span::call_site();
+        [
+            syn::Ident::new("crate", span),
+            syn::Ident::new("runtime", span),
+        ]
+    }
+}
+
+impl VisitMut for RuntimePaths {
+    fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
+        if item.leading_colon.is_none()
+            && let syn::UseTree::Path(path) = &mut item.tree
+            && path.ident == CLIENT_CRATE
+        {
+            let [krate, runtime] = Self::runtime_segments();
+            path.ident = runtime;
+            item.tree = syn::UseTree::Path(syn::UsePath {
+                ident: krate,
+                colon2_token: Default::default(),
+                tree: Box::new(item.tree.clone()),
+            });
+        }
+    }
+
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        if path.leading_colon.is_none()
+            && path
+                .segments
+                .first()
+                .is_some_and(|s| s.ident == CLIENT_CRATE)
+        {
+            let rest = path.segments.iter().skip(1).cloned();
+            path.segments = Self::runtime_segments()
+                .into_iter()
+                .map(syn::PathSegment::from)
+                .chain(rest)
+                .collect();
+        }
+        visit_mut::visit_path_mut(self, path);
+    }
 }
 
 /// Moves each string schema's `pattern` into its description.
@@ -81,6 +140,33 @@ fn patterns_as_docs(value: &mut Value) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn progenitor_client_paths_lead_to_the_runtime_module() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub use progenitor_client::{ByteStream, Error};
+            use progenitor_client::encode_path;
+            use other::progenitor_client::Kept;
+            fn f() {
+                let q = progenitor_client::QueryParam::new("a", &b);
+                let k = ::progenitor_client::Absolute;
+                let t: progenitor_client::ResponseValue<u8> = todo!();
+            }
+        };
+        RuntimePaths.visit_file_mut(&mut file);
+        let text = prettyplease::unparse(&file);
+        for expected in [
+            "pub use crate::runtime::{ByteStream, Error};",
+            "use crate::runtime::encode_path;",
+            "use other::progenitor_client::Kept;",
+            "crate::runtime::QueryParam::new(\"a\", &b)",
+            "::progenitor_client::Absolute",
+            "crate::runtime::ResponseValue<u8>",
+        ] {
+            assert!(text.contains(expected), "{expected} in:\n{text}");
+        }
+        assert_eq!(text.matches("progenitor_client").count(), 2, "{text}");
+    }
 
     #[test]
     fn patterns_move_into_descriptions_and_properties_named_pattern_stay() {

@@ -2,7 +2,7 @@
 //! `reqwest::Client`, or through a [`Transport`] that sees every request and
 //! response (retries, signing, tracing, recording).
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use crate::runtime::{ClientHooks, ClientInfo, OperationInfo};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;

@@ -104,11 +104,7 @@ fn finish<T: Into<Fields> + DeserializeOwned, E>(
             Some(c) => decode(c.status, c.request_id, c.body),
             None => decode(StatusCode::OK, None, body),
         },
-        Err(
-            RawError::CommunicationError(source)
-            | RawError::ResponseBodyError(source)
-            | RawError::InvalidUpgrade(source),
-        ) => {
+        Err(RawError::CommunicationError(source) | RawError::ResponseBodyError(source)) => {
             if source.is_timeout() {
                 Err(Error::Timeout {
                     attempts,
@@ -123,8 +119,9 @@ fn finish<T: Into<Fields> + DeserializeOwned, E>(
             }
         }
         Err(RawError::InvalidRequest(rule)) => Err(ValidationError::new("request", rule).into()),
-        // The hooks raise no custom errors; the generated code's own are bugs.
-        Err(RawError::Custom(message)) => Err(Error::Internal(message)),
+        // A kind of failure the generated code does not raise today. Its
+        // message never holds a response body.
+        Err(other) => Err(Error::Internal(other.to_string())),
     }
 }
 

@@ -2,9 +2,9 @@
 // from specs/openapi/verification-suite.json
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use crate::runtime::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::runtime::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -562,10 +562,8 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .query(&progenitor_client::QueryParam::new("reference_id", &reference_id))
-            .query(
-                &progenitor_client::QueryParam::new("verification_id", &verification_id),
-            )
+            .query(&crate::runtime::QueryParam::new("reference_id", &reference_id))
+            .query(&crate::runtime::QueryParam::new("verification_id", &verification_id))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
