@@ -26,6 +26,14 @@ edition = "2024"
 cashfree-vkyc = { path = "$work/workspace/crates/cashfree-vkyc" }
 
 [workspace]
+
+# Built as the registry's copy would be: cargo compiles path dependencies
+# incrementally, which costs a clean build seconds, and registry
+# dependencies never.
+[profile.dev.package.cashfree-vkyc]
+incremental = false
+[profile.dev.package.cashfree-vkyc-raw]
+incremental = false
 EOF
 cat >"$work/facade/src/main.rs" <<'EOF'
 fn main() {
