@@ -84,7 +84,7 @@ ratios=()
 for round in $(seq "$rounds"); do
     f=$(build facade)
     p=$(build plain)
-    r=$(echo "scale=3; $f / $p" | bc)
+    r=$(printf '%.3f' "$(echo "scale=4; $f / $p" | bc)")
     ratios+=("$r")
     printf 'round %s: facade %.1f s, reqwest + serde_json %.1f s, ratio %s\n' "$round" "$f" "$p" "$r"
 done
