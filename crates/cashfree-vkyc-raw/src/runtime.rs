@@ -174,8 +174,11 @@ impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
     }
 }
 
+/// The chunks a [`ByteStream`] holds.
+pub type BoxedChunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
 /// A response body read chunk by chunk.
-pub struct ByteStream(Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>);
+pub struct ByteStream(BoxedChunks);
 
 type NextChunk =
     Pin<Box<dyn Future<Output = (reqwest::Response, reqwest::Result<Option<Bytes>>)> + Send>>;
@@ -220,7 +223,7 @@ impl Stream for Chunks {
 
 impl ByteStream {
     /// A stream of chunks from any source.
-    pub fn new(inner: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>) -> Self {
+    pub fn new(inner: BoxedChunks) -> Self {
         Self(inner)
     }
 
@@ -229,7 +232,7 @@ impl ByteStream {
     }
 
     /// The boxed stream.
-    pub fn into_inner(self) -> Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>> {
+    pub fn into_inner(self) -> BoxedChunks {
         self.0
     }
 }
