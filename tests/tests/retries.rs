@@ -2,7 +2,7 @@
 //! connections, and initiate exactly once when an answer is lost.
 
 use cashfree_vkyc::{
-    Client, Error, NotificationMode, PpiInitiateRequest, RetryPolicy, SubStatus,
+    CallEvent, Client, Error, NotificationMode, RetryReason, PpiInitiateRequest, RetryPolicy, SubStatus,
     VerificationSuiteInitiateRequest,
 };
 use cashfree_vkyc_sandbox::{Fault, Operation, Sandbox};
@@ -23,6 +23,8 @@ fn rate_limit_then_success_waits_the_advertised_time() {
             .pool_max_idle_per_host(0)
             .build()
             .unwrap();
+        let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = events.clone();
         let client = Client::builder("CF_TEST_ID", SECRET)
             .base_url(sandbox.base_url())
             .http_client(http)
@@ -31,6 +33,7 @@ fn rate_limit_then_success_waits_the_advertised_time() {
                     .initial_delay(Duration::from_millis(1))
                     .jitter(false),
             )
+            .on_event(move |event| seen.lock().unwrap().push(event.clone()))
             .build()
             .unwrap();
         client
@@ -51,6 +54,16 @@ fn rate_limit_then_success_waits_the_advertised_time() {
         assert_eq!(started.elapsed(), Duration::from_millis(250));
         assert_eq!(v.sub_status, SubStatus::LinkGenerated);
         assert_eq!(sandbox.stats().requests[&Operation::PpiStatus], 2);
+        // The retry was reported once, with the wait actually taken.
+        assert_eq!(
+            *events.lock().unwrap(),
+            [CallEvent::Retry {
+                operation: "ppi.status",
+                attempt: 1,
+                wait: Duration::from_millis(250),
+                reason: RetryReason::Status(429),
+            }]
+        );
     });
 }
 

@@ -37,7 +37,9 @@ async fn the_secret_is_in_no_debug_output_and_no_log() {
         logs.text()
     );
     assert!(
-        logs.text().contains("ppi.initiate") && logs.text().contains("attempts="),
+        logs.text().contains("ppi.initiate")
+            && logs.text().contains("http.request.method=")
+            && logs.text().contains("server.address="),
         "{}",
         logs.text()
     );

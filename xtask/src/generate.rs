@@ -44,6 +44,7 @@ pub fn client_module(doc: &Value, spec_path: &str) -> Result<String> {
     let mut file: syn::File =
         syn::parse2(tokens).context("progenitor produced code that does not parse")?;
     RuntimePaths.visit_file_mut(&mut file);
+    prune_runtime_imports(&mut file);
     let body = prettyplease::unparse(&file);
     anyhow::ensure!(
         !body.contains(CLIENT_CRATE),
@@ -103,6 +104,65 @@ impl VisitMut for RuntimePaths {
         }
         visit_mut::visit_path_mut(self, path);
     }
+}
+
+/// Drops the names a `use crate::runtime::…` item brings in that the file
+/// never uses, re-exports included. progenitor imports its whole runtime (streams, form bodies,
+/// path escaping) whatever the document needs; the runtime module keeps
+/// only what some Cashfree operation calls, so an unused import would
+/// name something that is not there.
+fn prune_runtime_imports(file: &mut syn::File) {
+    use syn::visit::Visit;
+
+    /// Every identifier outside `use` items.
+    #[derive(Default)]
+    struct Used(std::collections::HashSet<String>);
+    impl<'ast> Visit<'ast> for Used {
+        fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
+        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+            self.0.insert(ident.to_string());
+        }
+    }
+
+    /// Keeps the used leaves of a tree; `false` when none is left.
+    fn keep(tree: &mut syn::UseTree, used: &Used) -> bool {
+        match tree {
+            syn::UseTree::Path(path) => keep(&mut path.tree, used),
+            syn::UseTree::Name(name) => used.0.contains(&name.ident.to_string()),
+            syn::UseTree::Rename(rename) => used.0.contains(&rename.rename.to_string()),
+            syn::UseTree::Glob(_) => true,
+            syn::UseTree::Group(group) => {
+                let items = std::mem::take(&mut group.items);
+                group.items = items
+                    .into_iter()
+                    .filter_map(|mut item| keep(&mut item, used).then_some(item))
+                    .collect();
+                !group.items.is_empty()
+            }
+        }
+    }
+
+    fn from_runtime(tree: &syn::UseTree) -> bool {
+        matches!(tree, syn::UseTree::Path(krate) if krate.ident == "crate"
+            && matches!(&*krate.tree, syn::UseTree::Path(runtime) if runtime.ident == "runtime"))
+    }
+
+    fn prune(items: &mut Vec<syn::Item>, used: &Used) {
+        items.retain_mut(|item| match item {
+            syn::Item::Use(u) if from_runtime(&u.tree) => keep(&mut u.tree, used),
+            syn::Item::Mod(m) => {
+                if let Some((_, items)) = &mut m.content {
+                    prune(items, used);
+                }
+                true
+            }
+            _ => true,
+        });
+    }
+
+    let mut used = Used::default();
+    used.visit_file(file);
+    prune(&mut file.items, &used);
 }
 
 /// Moves each string schema's `pattern` into its description.
@@ -166,6 +226,33 @@ mod tests {
             assert!(text.contains(expected), "{expected} in:\n{text}");
         }
         assert_eq!(text.matches("progenitor_client").count(), 2, "{text}");
+    }
+
+    #[test]
+    fn runtime_imports_the_file_never_uses_are_dropped() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub use crate::runtime::{ByteStream, Error};
+            use crate::runtime::{encode_path, ClientHooks, OperationInfo};
+            use crate::runtime::RequestBuilderExt;
+            use other::Unused;
+            fn f() -> Error {
+                let info = OperationInfo { operation_id: "x" };
+                self.pre(&mut request, &info);
+                ClientHooks::exec(&client);
+            }
+        };
+        prune_runtime_imports(&mut file);
+        let text = prettyplease::unparse(&file);
+        assert!(text.contains("pub use crate::runtime::Error;"), "{text}");
+        assert!(
+            text.contains("use crate::runtime::{ClientHooks, OperationInfo};"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("encode_path") && !text.contains("RequestBuilderExt"),
+            "{text}"
+        );
+        assert!(text.contains("use other::Unused;"), "{text}");
     }
 
     #[test]

@@ -305,6 +305,7 @@ fn client(g: &Global, connection: &Connection) -> Result<Client, Failure> {
     };
     let mut builder = Client::builder(id, secret)
         .environment(environment)
+        .on_event(notices::on_event)
         .timeout(Duration::from_secs(connection.timeout.unwrap_or(30).max(1)));
     if let Some(path) = &connection.public_key {
         let pem = std::fs::read_to_string(path).map_err(|e| {

@@ -149,7 +149,7 @@ mod errors {
         );
         assert!(stderr.contains("timed out"), "{stderr}");
         assert!(
-            stderr.contains("error: request timed out after 4 attempts"),
+            stderr.contains("error: request to 127.0.0.1 timed out after 4 attempts"),
             "{stderr}"
         );
     }

@@ -7,22 +7,27 @@
 //! `stream` feature (and with it tokio's `fs` and tokio-util) for
 //! streamed and upgraded responses that no Cashfree document has, and sits
 //! between reqwest and this crate in the build, one more crate compiled in
-//! series. What the two Cashfree families need is this module: the same
-//! names, so the generated code is unchanged but for its paths.
+//! series.
 //!
-//! One difference on purpose: an [`Error`]'s `Display` and `Debug` never
-//! show a response body, which holds a customer's name, date of birth and
-//! address.
+//! Two differences on purpose:
+//! - a [`ResponseValue`] keeps the bytes it was decoded from, and every
+//!   [`Error`] that had an answer keeps the answer, so a caller reads each
+//!   response once;
+//! - an [`Error`]'s `Display` and `Debug` never show a response body,
+//!   which holds a customer's name, date of birth and address.
+//!
+//! Following a progenitor upgrade: `cargo xtask codegen` regenerates, and
+//! drops the imports of runtime names the Cashfree documents do not use
+//! (streams, form bodies, path parameters). If the new code names
+//! something this module lacks, the raw crate stops compiling at that
+//! name: add it here, with progenitor-client's source of the same version
+//! as the reference for what it must do.
 
 use bytes::Bytes;
-use futures_core::Stream;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt;
-use std::future::Future;
 use std::ops::{Deref, DerefMut};
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 /// Which operation a request belongs to, as the generated code names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,57 +86,112 @@ where
     }
 }
 
-/// A decoded response with its status and headers.
+/// A response as the generated code read it: status, headers, the body
+/// exactly as received, and the body decoded.
+///
+/// The bytes stay with the value, so a caller that needs them (a request
+/// id for support, a field the document does not list) reads nothing a
+/// second time.
 pub struct ResponseValue<T> {
     inner: T,
     status: reqwest::StatusCode,
     headers: reqwest::header::HeaderMap,
+    body: Bytes,
 }
 
+/// The largest body [`ResponseValue::from_response`] reads from a
+/// response that carries this value among its extensions; an unbounded
+/// read otherwise. A [`Transport`](crate::Transport) sets it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyLimit(pub usize);
+
 impl<T: DeserializeOwned> ResponseValue<T> {
-    /// Reads the whole body and decodes it as JSON.
+    /// Reads the whole body (up to the response's [`BodyLimit`]) and
+    /// decodes it as JSON.
     #[doc(hidden)]
     pub async fn from_response<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
-        match serde_json::from_slice(&body) {
-            Ok(inner) => Ok(Self::new(inner, status, headers)),
-            Err(e) => Err(Error::InvalidResponsePayload(body, e)),
+        let read = ResponseValue::read(response).await?;
+        match serde_json::from_slice(&read.body) {
+            Ok(inner) => Ok(read.map(|()| inner)),
+            Err(e) => Err(Error::InvalidResponsePayload(read, e)),
         }
     }
 }
 
 impl ResponseValue<()> {
-    /// A response whose body is not read.
-    #[doc(hidden)]
-    pub fn empty(response: reqwest::Response) -> Self {
-        Self::new((), response.status(), response.headers().clone())
-    }
-}
-
-impl ResponseValue<ByteStream> {
-    /// A response whose body is read as it arrives.
-    #[doc(hidden)]
-    pub fn stream(response: reqwest::Response) -> Self {
-        let (status, headers) = (response.status(), response.headers().clone());
-        Self::new(ByteStream::from_response(response), status, headers)
+    /// Reads a response's body, stopping as soon as it passes the
+    /// response's [`BodyLimit`]; nothing is decoded. For the answers the
+    /// generated code hands back unread ([`Error::UnexpectedResponse`]).
+    pub async fn read<E>(mut response: reqwest::Response) -> Result<Self, Error<E>> {
+        let status = response.status();
+        let limit = response.extensions().get::<BodyLimit>().map(|l| l.0);
+        let headers = std::mem::take(response.headers_mut());
+        let over = |headers| {
+            Error::ResponseTooLarge(ResponseValue::new((), status, headers), limit.unwrap_or(0))
+        };
+        if let Some(limit) = limit
+            && response.content_length().is_some_and(|n| n > limit as u64)
+        {
+            return Err(over(headers));
+        }
+        // Most answers arrive in one chunk, which is kept as it is.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Vec<u8> = Vec::new();
+        let mut total = 0usize;
+        while let Some(chunk) = response.chunk().await.map_err(Error::ResponseBodyError)? {
+            total += chunk.len();
+            if limit.is_some_and(|limit| total > limit) {
+                return Err(over(headers));
+            }
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                earlier => {
+                    if let Some(earlier) = earlier {
+                        joined.extend_from_slice(&earlier);
+                    }
+                    joined.extend_from_slice(&chunk);
+                }
+            }
+        }
+        let body = first.unwrap_or_else(|| Bytes::from(joined));
+        Ok(ResponseValue {
+            inner: (),
+            status,
+            headers,
+            body,
+        })
     }
 }
 
 impl<T> ResponseValue<T> {
-    /// A response value from its parts.
+    /// A response value from its parts, with no body kept.
     pub fn new(inner: T, status: reqwest::StatusCode, headers: reqwest::header::HeaderMap) -> Self {
         Self {
             inner,
             status,
             headers,
+            body: Bytes::new(),
+        }
+    }
+
+    /// The same response with its decoded value replaced.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+        ResponseValue {
+            inner: f(self.inner),
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
         }
     }
 
     /// The decoded body.
     pub fn into_inner(self) -> T {
         self.inner
+    }
+
+    /// The decoded body and the bytes it was decoded from.
+    pub fn into_parts(self) -> (T, Bytes, reqwest::header::HeaderMap) {
+        (self.inner, self.body, self.headers)
     }
 
     /// The response's status.
@@ -142,6 +202,18 @@ impl<T> ResponseValue<T> {
     /// The response's headers.
     pub fn headers(&self) -> &reqwest::header::HeaderMap {
         &self.headers
+    }
+
+    /// The body exactly as received (empty where none was read).
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Cashfree's `x-request-id`, which its support asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
     }
 }
 
@@ -170,90 +242,17 @@ impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
         f.debug_struct("ResponseValue")
             .field("status", &self.status)
             .field("inner", &self.inner)
+            .field("body_len", &self.body.len())
             .finish_non_exhaustive()
-    }
-}
-
-/// The chunks a [`ByteStream`] holds.
-pub type BoxedChunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
-
-/// A response body read chunk by chunk.
-pub struct ByteStream(BoxedChunks);
-
-type NextChunk =
-    Pin<Box<dyn Future<Output = (reqwest::Response, reqwest::Result<Option<Bytes>>)> + Send>>;
-
-/// The chunks of a response, through `Response::chunk`: reqwest's own
-/// stream needs its `stream` feature, which is what this module avoids.
-enum Chunks {
-    Idle(reqwest::Response),
-    Reading(NextChunk),
-    Done,
-}
-
-impl Stream for Chunks {
-    type Item = reqwest::Result<Bytes>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        loop {
-            match std::mem::replace(&mut *self, Chunks::Done) {
-                Chunks::Idle(mut response) => {
-                    *self = Chunks::Reading(Box::pin(async move {
-                        let chunk = response.chunk().await;
-                        (response, chunk)
-                    }));
-                }
-                Chunks::Reading(mut next) => match next.as_mut().poll(cx) {
-                    Poll::Pending => {
-                        *self = Chunks::Reading(next);
-                        return Poll::Pending;
-                    }
-                    Poll::Ready((response, Ok(Some(chunk)))) => {
-                        *self = Chunks::Idle(response);
-                        return Poll::Ready(Some(Ok(chunk)));
-                    }
-                    Poll::Ready((_, Ok(None))) => return Poll::Ready(None),
-                    Poll::Ready((_, Err(e))) => return Poll::Ready(Some(Err(e))),
-                },
-                Chunks::Done => return Poll::Ready(None),
-            }
-        }
-    }
-}
-
-impl ByteStream {
-    /// A stream of chunks from any source.
-    pub fn new(inner: BoxedChunks) -> Self {
-        Self(inner)
-    }
-
-    fn from_response(response: reqwest::Response) -> Self {
-        Self(Box::pin(Chunks::Idle(response)))
-    }
-
-    /// The boxed stream.
-    pub fn into_inner(self) -> BoxedChunks {
-        self.0
-    }
-}
-
-impl Stream for ByteStream {
-    type Item = reqwest::Result<Bytes>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.as_mut().poll_next(cx)
-    }
-}
-
-impl fmt::Debug for ByteStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ByteStream")
     }
 }
 
 /// What a generated operation returns when it does not return its
 /// documented success; `E` is the operation's documented error body.
-#[non_exhaustive]
+///
+/// Not `#[non_exhaustive]`: a caller (the facade first) matches every
+/// variant, so a new one stops its build instead of falling into a
+/// catch-all.
 pub enum Error<E = ()> {
     /// The request could not be built (a header value that is not one).
     InvalidRequest(String),
@@ -263,21 +262,29 @@ pub enum Error<E = ()> {
     ErrorResponse(ResponseValue<E>),
     /// Reading the response body failed.
     ResponseBodyError(reqwest::Error),
-    /// The body is not the documented JSON. The body and serde_json's error
-    /// (which quotes the value it stopped at) are here for those who match
-    /// on them; neither is shown by `Display`, `Debug` or `source`.
-    InvalidResponsePayload(Bytes, serde_json::Error),
-    /// A status the document does not list.
+    /// The body is not the documented JSON. The response (with its body)
+    /// and serde_json's error (which quotes the value it stopped at) are
+    /// here for those who match on them; neither body nor value is shown
+    /// by `Display`, `Debug` or `source`.
+    InvalidResponsePayload(ResponseValue<()>, serde_json::Error),
+    /// A status the document does not list; its body is not read yet
+    /// ([`ResponseValue::read`] reads it within the limit).
     UnexpectedResponse(reqwest::Response),
+    /// The body is larger than the response's [`BodyLimit`] (the second
+    /// value); reading stopped there and no body is kept.
+    ResponseTooLarge(ResponseValue<()>, usize),
 }
 
 impl<E> Error<E> {
     /// The response's status, where there was a response.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
-            Error::InvalidRequest(_) | Error::InvalidResponsePayload(..) => None,
+            Error::InvalidRequest(_) => None,
             Error::CommunicationError(e) | Error::ResponseBodyError(e) => e.status(),
             Error::ErrorResponse(value) => Some(value.status()),
+            Error::InvalidResponsePayload(value, _) | Error::ResponseTooLarge(value, _) => {
+                Some(value.status())
+            }
             Error::UnexpectedResponse(response) => Some(response.status()),
         }
     }
@@ -305,13 +312,15 @@ impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidRequest(rule) => write!(f, "invalid request: {rule}"),
-            Error::CommunicationError(e) => write!(f, "sending the request failed: {e}"),
+            // The cause is the source's to tell.
+            Error::CommunicationError(_) => f.write_str("sending the request failed"),
             Error::ErrorResponse(value) => write!(f, "error response: {}", value.status()),
-            Error::ResponseBodyError(e) => write!(f, "reading the response body failed: {e}"),
-            Error::InvalidResponsePayload(body, e) => write!(
+            Error::ResponseBodyError(_) => f.write_str("reading the response body failed"),
+            Error::InvalidResponsePayload(value, e) => write!(
                 f,
-                "the response body ({} bytes) is not the documented JSON: {:?} error at line {}, column {}",
-                body.len(),
+                "the {} response body ({} bytes) is not the documented JSON: {:?} error at line {}, column {}",
+                value.status(),
+                value.body().len(),
                 e.classify(),
                 e.line(),
                 e.column()
@@ -319,6 +328,11 @@ impl<E> fmt::Display for Error<E> {
             Error::UnexpectedResponse(response) => {
                 write!(f, "unexpected response: {}", response.status())
             }
+            Error::ResponseTooLarge(value, limit) => write!(
+                f,
+                "the {} response body is larger than {limit} bytes",
+                value.status()
+            ),
         }
     }
 }
@@ -332,6 +346,7 @@ impl<E> fmt::Debug for Error<E> {
             Error::ResponseBodyError(_) => "ResponseBodyError",
             Error::InvalidResponsePayload(..) => "InvalidResponsePayload",
             Error::UnexpectedResponse(_) => "UnexpectedResponse",
+            Error::ResponseTooLarge(..) => "ResponseTooLarge",
         };
         write!(f, "{name}({self})")
     }
@@ -343,55 +358,6 @@ impl<E> std::error::Error for Error<E> {
             Error::CommunicationError(e) | Error::ResponseBodyError(e) => Some(e),
             _ => None,
         }
-    }
-}
-
-/// The characters a path parameter is escaped for: controls, and what
-/// would end or split a path segment.
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}');
-
-/// A path parameter, escaped to stay one path segment.
-#[doc(hidden)]
-pub fn encode_path(segment: &str) -> String {
-    percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string()
-}
-
-/// Request bodies the generated code may send besides JSON.
-///
-/// Its error is the generated operations' own, whose size is the
-/// `reqwest::Response` an unexpected status carries.
-#[doc(hidden)]
-#[allow(clippy::result_large_err)]
-pub trait RequestBuilderExt<E> {
-    /// An `application/x-www-form-urlencoded` body.
-    fn form_urlencoded<T: Serialize + ?Sized>(
-        self,
-        body: &T,
-    ) -> Result<reqwest::RequestBuilder, Error<E>>;
-}
-
-#[allow(clippy::result_large_err)]
-impl<E> RequestBuilderExt<E> for reqwest::RequestBuilder {
-    fn form_urlencoded<T: Serialize + ?Sized>(self, body: &T) -> Result<Self, Error<E>> {
-        let body = serde_urlencoded::to_string(body)
-            .map_err(|e| Error::InvalidRequest(format!("form body: {e}")))?;
-        Ok(self
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                reqwest::header::HeaderValue::from_static("application/x-www-form-urlencoded"),
-            )
-            .body(body))
     }
 }
 

@@ -1,11 +1,11 @@
 //! The client: credentials, environment, versions, timeouts and retries.
 
+use crate::call::{CallEvent, Shared};
 use crate::coordination::RateBudget;
 use crate::error::{Error, Result};
 use crate::ops::{Ppi, VerificationSuite};
 use crate::retry::RetryPolicy;
-use crate::transport::{CallTransport, Shared};
-use crate::verification::Api;
+use crate::transport::Credentials;
 use cashfree_vkyc_raw::{Hooks, ppi as raw_ppi, verification_suite as raw_vs};
 use http::HeaderValue;
 use std::fmt;
@@ -60,6 +60,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     budget: Option<Arc<dyn RateBudget>>,
     max_budget_wait: Duration,
+    on_event: Option<crate::call::OnEvent>,
     #[cfg(feature = "two-factor")]
     public_key_pem: Option<String>,
 }
@@ -151,6 +152,29 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `on_event` between attempts: before each retry, while waiting
+    /// for the rate budget, and when Cashfree's answer holds the budget
+    /// (see [`CallEvent`]). It runs on the calling task, so it should be
+    /// quick: count, log, or send to a channel.
+    ///
+    /// ```
+    /// use cashfree_vkyc::{CallEvent, Client};
+    ///
+    /// let client = Client::builder("CF_CLIENT_ID", "CF_CLIENT_SECRET")
+    ///     .on_event(|event| {
+    ///         if let CallEvent::Retry { operation, wait, reason, .. } = event {
+    ///             eprintln!("{operation}: {reason}; retrying in {wait:?}");
+    ///         }
+    ///     })
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cashfree_vkyc::Error>(())
+    /// ```
+    pub fn on_event(mut self, on_event: impl Fn(&CallEvent) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(Arc::new(on_event));
+        self
+    }
+
     /// Uses your `reqwest::Client` (its own timeouts then apply).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -193,7 +217,10 @@ impl ClientBuilder {
         };
         // A client built here sends the user-agent itself; one given by the
         // caller gets it on each request.
-        let set_user_agent = self.http.is_some();
+        let user_agent = self
+            .http
+            .is_some()
+            .then(|| HeaderValue::from_static(crate::USER_AGENT));
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -212,32 +239,25 @@ impl ClientBuilder {
             }
             None => None,
         };
-        let shared = Arc::new(Shared {
-            client_id_header: header("client id", &self.client_id, false)?,
-            client_secret_header: header("client secret", &self.client_secret, true)?,
-            client_id: self.client_id,
-            retry: self.retry,
+        let hooks = Hooks::new(Credentials {
+            client_id: header("client id", &self.client_id, false)?,
+            client_secret: header("client secret", &self.client_secret, true)?,
+            user_agent,
             max_response_bytes: self.max_response_bytes,
+        });
+        let shared = Arc::new(Shared {
+            client_id: self.client_id,
+            server: url.host_str().unwrap_or_default().to_owned(),
+            retry: self.retry,
             budget: self.budget,
             max_budget_wait: self.max_budget_wait,
-            set_user_agent,
+            on_event: self.on_event,
             #[cfg(feature = "two-factor")]
             signer,
         });
-        let hooks = |resign, api: Api| {
-            Hooks::new(CallTransport {
-                shared: shared.clone(),
-                resign,
-                budget_key: format!("{}:{}", shared.client_id, api.as_str()),
-            })
-        };
         let inner = Inner {
-            raw_ppi: raw_ppi::Client::new_with_client(&root, http.clone(), hooks(false, Api::Ppi)),
-            raw_vs: raw_vs::Client::new_with_client(
-                &format!("{root}/verification"),
-                http,
-                hooks(true, Api::VerificationSuite),
-            ),
+            raw_ppi: raw_ppi::Client::new_with_client(&root, http.clone(), hooks.clone()),
+            raw_vs: raw_vs::Client::new_with_client(&format!("{root}/verification"), http, hooks),
             environment: self.environment,
             ppi_api_version: self.ppi_api_version,
             vs_api_version: self.verification_suite_api_version,
@@ -297,6 +317,7 @@ impl Client {
             http: None,
             budget: None,
             max_budget_wait: Duration::from_secs(30),
+            on_event: None,
             #[cfg(feature = "two-factor")]
             public_key_pem: None,
         }
@@ -315,15 +336,6 @@ impl Client {
     /// The environment the client talks to.
     pub fn environment(&self) -> &Environment {
         &self.inner.environment
-    }
-
-    /// A fresh `x-cf-signature`, when a public key is configured.
-    pub(crate) fn signature(&self) -> Result<Option<String>> {
-        #[cfg(feature = "two-factor")]
-        if let Some(signer) = &self.inner.shared.signer {
-            return signer.sign(&self.inner.shared.client_id).map(Some);
-        }
-        Ok(None)
     }
 }
 

@@ -29,6 +29,8 @@ pub enum Error {
     Timeout {
         /// How many attempts were made.
         attempts: u32,
+        /// The host the requests went to.
+        host: String,
         /// The underlying error (from the HTTP stack; its type is not part
         /// of this crate's API).
         source: BoxError,
@@ -38,6 +40,8 @@ pub enum Error {
     Transport {
         /// How many attempts were made.
         attempts: u32,
+        /// The host the requests went to.
+        host: String,
         /// Whether no connection could be made at all (so Cashfree never
         /// saw the request).
         connect: bool,
@@ -93,10 +97,6 @@ pub enum Error {
 
     /// The client is misconfigured (a bad base URL or public key).
     Config(String),
-
-    /// Something this crate assumes did not hold: a bug in it. Please
-    /// report it, with the message.
-    Internal(String),
 }
 
 /// The source of a transport error, whatever the HTTP stack's type.
@@ -118,23 +118,29 @@ impl fmt::Display for Error {
         match self {
             Error::Api(e) => fmt::Display::fmt(e, f),
             Error::Validation(e) => fmt::Display::fmt(e, f),
-            Error::Timeout { attempts, .. } => {
-                write!(f, "request timed out{}", after_attempts(*attempts))
+            Error::Timeout { attempts, host, .. } => {
+                write!(
+                    f,
+                    "request to {host} timed out{}",
+                    after_attempts(*attempts)
+                )
             }
+            // The cause is `source()`'s to tell, so that a report that
+            // walks the chain says it once.
             Error::Transport {
                 attempts,
                 connect,
-                source,
+                host,
+                ..
             } => write!(
                 f,
-                "{}{}: {}",
+                "{} {host}{}",
                 if *connect {
-                    "could not connect"
+                    "could not connect to"
                 } else {
-                    "the connection failed"
+                    "the connection failed with"
                 },
                 after_attempts(*attempts),
-                root_cause(source.as_ref())
             ),
             Error::Decode(e) => fmt::Display::fmt(e, f),
             Error::ResponseTooLarge {
@@ -151,9 +157,9 @@ impl fmt::Display for Error {
                 "no permit from the rate budget within the client's maximum wait (the next in {retry_after:?}), so nothing was sent{}",
                 sent_before(*sent)
             ),
-            Error::RateBudget { sent, source } => write!(
+            Error::RateBudget { sent, .. } => write!(
                 f,
-                "the rate budget could not answer, so nothing was sent{}: {source}",
+                "the rate budget could not answer, so nothing was sent{}",
                 sent_before(*sent)
             ),
             Error::DeadlineExceeded {
@@ -164,7 +170,6 @@ impl fmt::Display for Error {
                 "deadline of {waited:?} passed before the verification was final (last sub-status {last_sub_status})"
             ),
             Error::Config(message) => write!(f, "configuration error: {message}"),
-            Error::Internal(message) => write!(f, "internal error in cashfree-vkyc: {message}"),
         }
     }
 }
@@ -184,8 +189,7 @@ impl std::error::Error for Error {
             | Error::ResponseTooLarge { .. }
             | Error::RateLimited { .. }
             | Error::DeadlineExceeded { .. }
-            | Error::Config(_)
-            | Error::Internal(_) => None,
+            | Error::Config(_) => None,
         }
     }
 }
@@ -243,8 +247,26 @@ impl Error {
             | Error::Decode(_)
             | Error::ResponseTooLarge { .. }
             | Error::DeadlineExceeded { .. }
-            | Error::Config(_)
-            | Error::Internal(_) => false,
+            | Error::Config(_) => false,
+        }
+    }
+
+    /// The kind of failure in one word, as OpenTelemetry's `error.type`
+    /// takes it: `api` (with Cashfree's status beside it), `validation`,
+    /// `timeout`, `transport`, `decode`, `response_too_large`,
+    /// `rate_limited`, `rate_budget`, `deadline_exceeded`, `config`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Api(_) => "api",
+            Error::Validation(_) => "validation",
+            Error::Timeout { .. } => "timeout",
+            Error::Transport { .. } => "transport",
+            Error::Decode(_) => "decode",
+            Error::ResponseTooLarge { .. } => "response_too_large",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::RateBudget { .. } => "rate_budget",
+            Error::DeadlineExceeded { .. } => "deadline_exceeded",
+            Error::Config(_) => "config",
         }
     }
 

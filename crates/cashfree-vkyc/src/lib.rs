@@ -74,6 +74,7 @@
 mod strings;
 
 mod aadhaar;
+mod call;
 mod client;
 pub mod coordination;
 mod error;
@@ -91,6 +92,7 @@ mod watch;
 pub mod webhook;
 
 pub use aadhaar::{AadhaarAddress, AadhaarDetails, Gender};
+pub use call::{CallEvent, RetryReason};
 pub use client::{
     Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Environment, PPI_API_VERSION,
     VERIFICATION_SUITE_API_VERSION,

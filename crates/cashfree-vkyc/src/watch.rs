@@ -175,13 +175,16 @@ impl Watch {
         mut self,
         mut on_change: impl FnMut(&Verification),
     ) -> Result<Verification> {
-        let mut last = None;
-        while let Some(update) = self.next().await {
-            let v = update?;
+        loop {
+            let v = match self.next().await {
+                Some(update) => update?,
+                // A watch already followed to its end: the state now.
+                None => return self.fetch().await,
+            };
             on_change(&v);
-            last = Some(v);
+            if self.done {
+                return Ok(v);
+            }
         }
-        // The first `next()` always answers (a state or an error).
-        last.ok_or_else(|| Error::Internal("the watch ended before any update".into()))
     }
 }

@@ -72,11 +72,13 @@ fn sources_chain_to_the_cause_and_messages_read_whole() {
     let e = Error::Transport {
         attempts: 3,
         connect: true,
+        host: "127.0.0.1".into(),
         source: Box::new(refused()),
     };
+    // The cause is the source's to tell, once.
     assert_eq!(
         e.to_string(),
-        "could not connect after 3 attempts: Connection refused"
+        "could not connect to 127.0.0.1 after 3 attempts"
     );
     assert_eq!(e.source().unwrap().to_string(), "Connection refused");
 
@@ -87,7 +89,7 @@ fn sources_chain_to_the_cause_and_messages_read_whole() {
     };
     assert_eq!(
         e.to_string(),
-        "the rate budget could not answer, so nothing was sent (1 earlier attempt was sent): Redis did not answer"
+        "the rate budget could not answer, so nothing was sent (1 earlier attempt was sent)"
     );
     let store = e.source().unwrap();
     assert_eq!(store.to_string(), "Redis did not answer");
@@ -109,9 +111,10 @@ fn sources_chain_to_the_cause_and_messages_read_whole() {
     assert!(e.source().is_none());
     let e = Error::Timeout {
         attempts: 1,
+        host: "sandbox.cashfree.com".into(),
         source: Box::new(refused()),
     };
-    assert_eq!(e.to_string(), "request timed out");
+    assert_eq!(e.to_string(), "request to sandbox.cashfree.com timed out");
     assert!(e.source().is_some());
 
     let handler = crate::webhook::ProcessError::Handler(refused());

@@ -1,16 +1,14 @@
 //! One view of a verification, the same for both API families and for
 //! webhooks.
 
-mod fields;
-
 use crate::error::DecodeError;
 pub use crate::lenient::LenientTime;
 #[cfg(feature = "chrono")]
 pub use crate::lenient::Timestamp;
+use crate::lenient::text;
 use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
 use bytes::Bytes;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
-pub(crate) use fields::Fields;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -100,57 +98,235 @@ impl From<String> for CashfreeId {
     }
 }
 
-fields::view! {
-    /// A verification as Cashfree last reported it.
-    ///
-    /// Built the same way from either family's responses and from webhook
-    /// payloads. Text fields that Cashfree fills with `""` or `null` are `None`;
-    /// identifiers sent as numbers become their decimal text. Every field of
-    /// the original body stays reachable through [`raw`](Self::raw), and the
-    /// ones this view does not model through [`extra`](Self::extra).
-    pub struct Verification {
-        // field: type = its name in the Verification Suite's JSON / in PPI's
-        // (`-`: the family has no such field)
+/// A verification as Cashfree last reported it.
+///
+/// Built the same way from either family's responses and from webhook
+/// payloads. Text fields that Cashfree fills with `""` or `null` are `None`;
+/// identifiers sent as numbers become their decimal text. Every field of
+/// the original body stays reachable through [`raw`](Self::raw), and the
+/// ones this view does not model through [`extra`](Self::extra).
+///
+/// It serializes as one view for both families (`--json` of the
+/// `cashfree-vkyc` command prints it): the fields below under their own
+/// names, with `api`, `phase`, `outcome`, `is_final`,
+/// `needs_user_action`, the sub-status's `description` and
+/// `recommended_action`, and the `request_id`; fields that are absent are
+/// left out.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Verification {
+    /// Which API family reported it.
+    pub api: Api,
+    /// Your identifier for the verification.
+    pub verification_id: String,
+    /// Cashfree's identifier: `reference_id` (Verification Suite) or
+    /// `cf_verification_id` (PPI).
+    pub cashfree_id: Option<CashfreeId>,
+    /// The user's identifier.
+    pub user_id: Option<String>,
+    /// Cashfree's identifier for the user (Verification Suite), as
+    /// [`User::ReferenceId`](crate::User::ReferenceId) takes it.
+    pub user_reference_id: Option<i64>,
+    /// The phase name, exactly as sent.
+    pub status: VkycStatus,
+    /// The event inside the phase, exactly as sent.
+    pub sub_status: SubStatus,
+    /// The link the user opens for the video call.
+    pub vkyc_link: Option<String>,
+    /// When the link expires.
+    pub link_expiry: Option<LenientTime>,
+    /// When the call is scheduled.
+    pub meeting_schedule: Option<LenientTime>,
+    /// The agent's remarks.
+    pub agent_remarks: Option<String>,
+    /// The auditor's remarks.
+    pub auditor_remarks: Option<String>,
+    /// A link to the call's recording, once the call is over.
+    pub recording_link: Option<String>,
+    raw: Raw,
+    request_id: Option<String>,
+}
 
-        /// Your identifier for the verification.
-        verification_id: String = "verification_id" / "verification_id",
-        /// Cashfree's identifier: `reference_id` (Verification Suite) or
-        /// `cf_verification_id` (PPI).
-        cashfree_id: Option<CashfreeId> = "reference_id" / "cf_verification_id",
-        /// The user's identifier.
-        user_id: Option<String> = "user_id" / "user_id",
-        /// Cashfree's identifier for the user (Verification Suite), as
-        /// [`User::ReferenceId`](crate::User::ReferenceId) takes it.
-        user_reference_id: Option<i64> = "user_reference_id" / -,
-        /// The phase name, exactly as sent.
-        status: VkycStatus = "status" / "status",
-        /// The event inside the phase, exactly as sent.
-        sub_status: SubStatus = "sub_status" / "sub_status",
-        /// The link the user opens for the video call.
-        vkyc_link: Option<String> = "vkyc_link" / "vkyc_link",
-        /// When the link expires.
-        link_expiry: Option<LenientTime> = "link_expiry" / "link_expiry",
-        /// When the call is scheduled.
-        meeting_schedule: Option<LenientTime> = "meeting_schedule" / "meeting_schedule",
-        /// The agent's remarks.
-        agent_remarks: Option<String> = "agent_remarks" / "agent_remarks",
-        /// The auditor's remarks.
-        auditor_remarks: Option<String> = "auditor_remarks" / "auditor_remarks",
-        /// A link to the call's recording, once the call is over.
-        recording_link: Option<String> = "recording_link" / -,
+/// The JSON names the view models, per family; every other field of a
+/// body is [`Verification::extra`].
+const MODELED: [(Api, &[&str]); 2] = [
+    (
+        Api::VerificationSuite,
+        &[
+            "verification_id",
+            "reference_id",
+            "user_id",
+            "user_reference_id",
+            "status",
+            "sub_status",
+            "vkyc_link",
+            "link_expiry",
+            "meeting_schedule",
+            "agent_remarks",
+            "auditor_remarks",
+            "recording_link",
+        ],
+    ),
+    (
+        Api::Ppi,
+        &[
+            "verification_id",
+            "cf_verification_id",
+            "user_id",
+            "status",
+            "sub_status",
+            "vkyc_link",
+            "link_expiry",
+            "meeting_schedule",
+            "agent_remarks",
+            "auditor_remarks",
+        ],
+    ),
+];
+
+impl Api {
+    /// Whether the view models `field` for this family.
+    fn models(self, field: &str) -> bool {
+        MODELED
+            .iter()
+            .any(|(api, names)| *api == self && names.contains(&field))
     }
 }
 
-// What each generated response type carries, by its JSON names.
-fields::fields_from!(ppi_raw::PpiVkycResponse, Api::Ppi => verification_id, cf_verification_id,
-    user_id, status, sub_status, vkyc_link, link_expiry, meeting_schedule, agent_remarks,
-    auditor_remarks);
-fields::fields_from!(vs_raw::GetVkycLinkResponseSchema, Api::VerificationSuite => verification_id,
-    reference_id, user_id, user_reference_id, status, sub_status, vkyc_link, link_expiry,
-    meeting_schedule, agent_remarks, auditor_remarks, recording_link);
-fields::fields_from!(vs_raw::VkycLinkResponseSchema, Api::VerificationSuite => verification_id,
-    reference_id, user_id, user_reference_id, status, sub_status, vkyc_link, link_expiry,
-    agent_remarks, auditor_remarks);
+/// `""` reads as absent, as Cashfree writes it in webhooks.
+fn present(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.is_empty())
+}
+
+/// The user's reference id, whether sent as a number or as text.
+fn reference(id: Option<String>) -> Option<i64> {
+    id.and_then(|t| t.trim().parse().ok())
+}
+
+/// A generated id that may be a number or text, as its text.
+fn id_text(id: Option<impl fmt::Display>) -> Option<String> {
+    present(id.map(|id| id.to_string()))
+}
+
+impl PartialEq for Verification {
+    fn eq(&self, other: &Self) -> bool {
+        self.api == other.api
+            && self.verification_id == other.verification_id
+            && self.cashfree_id == other.cashfree_id
+            && self.user_id == other.user_id
+            && self.user_reference_id == other.user_reference_id
+            && self.status == other.status
+            && self.sub_status == other.sub_status
+            && self.vkyc_link == other.vkyc_link
+            && self.link_expiry == other.link_expiry
+            && self.meeting_schedule == other.meeting_schedule
+            && self.agent_remarks == other.agent_remarks
+            && self.auditor_remarks == other.auditor_remarks
+            && self.recording_link == other.recording_link
+            && self.raw() == other.raw()
+    }
+}
+
+/// The texts of the modeled fields, in one place for every input.
+#[derive(Default)]
+pub(crate) struct Texts {
+    pub(crate) verification_id: Option<String>,
+    pub(crate) cashfree_id: Option<String>,
+    pub(crate) user_id: Option<String>,
+    pub(crate) user_reference_id: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) sub_status: Option<String>,
+    pub(crate) vkyc_link: Option<String>,
+    pub(crate) link_expiry: Option<String>,
+    pub(crate) meeting_schedule: Option<String>,
+    pub(crate) agent_remarks: Option<String>,
+    pub(crate) auditor_remarks: Option<String>,
+    pub(crate) recording_link: Option<String>,
+}
+
+impl From<ppi_raw::PpiVkycResponse> for Texts {
+    fn from(r: ppi_raw::PpiVkycResponse) -> Self {
+        Texts {
+            verification_id: r.verification_id,
+            cashfree_id: id_text(r.cf_verification_id),
+            user_id: r.user_id,
+            user_reference_id: None,
+            status: r.status,
+            sub_status: r.sub_status,
+            vkyc_link: r.vkyc_link,
+            link_expiry: r.link_expiry,
+            meeting_schedule: r.meeting_schedule,
+            agent_remarks: r.agent_remarks,
+            auditor_remarks: r.auditor_remarks,
+            recording_link: None,
+        }
+    }
+}
+
+impl From<vs_raw::GetVkycLinkResponseSchema> for Texts {
+    fn from(r: vs_raw::GetVkycLinkResponseSchema) -> Self {
+        Texts {
+            verification_id: r.verification_id,
+            cashfree_id: id_text(r.reference_id),
+            user_id: r.user_id,
+            user_reference_id: id_text(r.user_reference_id),
+            status: r.status,
+            sub_status: r.sub_status,
+            vkyc_link: r.vkyc_link,
+            link_expiry: r.link_expiry,
+            meeting_schedule: r.meeting_schedule,
+            agent_remarks: r.agent_remarks,
+            auditor_remarks: r.auditor_remarks,
+            recording_link: r.recording_link,
+        }
+    }
+}
+
+impl From<vs_raw::VkycLinkResponseSchema> for Texts {
+    fn from(r: vs_raw::VkycLinkResponseSchema) -> Self {
+        Texts {
+            verification_id: r.verification_id,
+            cashfree_id: id_text(r.reference_id),
+            user_id: r.user_id,
+            user_reference_id: id_text(r.user_reference_id),
+            status: r.status,
+            sub_status: r.sub_status,
+            vkyc_link: r.vkyc_link,
+            link_expiry: r.link_expiry,
+            meeting_schedule: None,
+            agent_remarks: r.agent_remarks,
+            auditor_remarks: r.auditor_remarks,
+            recording_link: None,
+        }
+    }
+}
+
+impl Texts {
+    /// The fields `api` documents, from a JSON object, read as leniently
+    /// as Cashfree writes them.
+    fn from_map(api: Api, map: &Map<String, Value>) -> Self {
+        let field = |name: &str| {
+            api.models(name)
+                .then(|| map.get(name))
+                .flatten()
+                .and_then(text)
+        };
+        Texts {
+            verification_id: field("verification_id"),
+            cashfree_id: field("reference_id").or_else(|| field("cf_verification_id")),
+            user_id: field("user_id"),
+            user_reference_id: field("user_reference_id"),
+            status: field("status"),
+            sub_status: field("sub_status"),
+            vkyc_link: field("vkyc_link"),
+            link_expiry: field("link_expiry"),
+            meeting_schedule: field("meeting_schedule"),
+            agent_remarks: field("agent_remarks"),
+            auditor_remarks: field("auditor_remarks"),
+            recording_link: field("recording_link"),
+        }
+    }
+}
 
 /// The body as received, parsed into a map only when asked for: most
 /// callers never look at fields the view does not model.
@@ -173,12 +349,32 @@ impl Raw {
 }
 
 impl Verification {
+    fn build(api: Api, t: Texts, raw: Raw, request_id: Option<String>) -> Self {
+        Verification {
+            api,
+            verification_id: present(t.verification_id).unwrap_or_default(),
+            cashfree_id: present(t.cashfree_id).map(CashfreeId::from),
+            user_id: present(t.user_id),
+            user_reference_id: reference(t.user_reference_id),
+            status: t.status.as_deref().unwrap_or("").into(),
+            sub_status: t.sub_status.as_deref().unwrap_or("").into(),
+            vkyc_link: present(t.vkyc_link),
+            link_expiry: present(t.link_expiry).map(LenientTime::parse),
+            meeting_schedule: present(t.meeting_schedule).map(LenientTime::parse),
+            agent_remarks: present(t.agent_remarks),
+            auditor_remarks: present(t.auditor_remarks),
+            recording_link: present(t.recording_link),
+            raw,
+            request_id,
+        }
+    }
+
     /// Builds the view from a response body or a webhook's `data` object.
     pub fn from_json(api: Api, raw: Map<String, Value>) -> Self {
-        let fields = Fields::from_map(api, &raw);
+        let texts = Texts::from_map(api, &raw);
         Self::build(
             api,
-            fields,
+            texts,
             Raw {
                 body: None,
                 map: OnceLock::from(raw),
@@ -187,17 +383,17 @@ impl Verification {
         )
     }
 
-    /// Builds the view from what the generated client decoded, keeping the
-    /// body for [`raw`](Self::raw).
+    /// Builds the view from what the generated client decoded, moving its
+    /// fields and keeping the body for [`raw`](Self::raw).
     pub(crate) fn from_decoded(
         api: Api,
-        fields: Fields,
+        texts: Texts,
         body: Bytes,
         request_id: Option<String>,
     ) -> Self {
         Self::build(
             api,
-            fields,
+            texts,
             Raw {
                 body: Some(body),
                 map: OnceLock::new(),
@@ -220,13 +416,13 @@ impl Verification {
     /// ```
     pub fn from_response_body(api: Api, body: &[u8]) -> Result<Self, crate::Error> {
         let bytes = Bytes::copy_from_slice(body);
-        let fields: Fields = match api {
+        let texts: Texts = match api {
             Api::Ppi => DecodeError::check::<ppi_raw::PpiVkycResponse>(200, None, &bytes)?.into(),
             Api::VerificationSuite => {
                 DecodeError::check::<vs_raw::GetVkycLinkResponseSchema>(200, None, &bytes)?.into()
             }
         };
-        Ok(Self::from_decoded(api, fields, bytes, None))
+        Ok(Self::from_decoded(api, texts, bytes, None))
     }
 
     /// Cashfree's `x-request-id` of the response this view came from
@@ -280,6 +476,60 @@ impl Verification {
     }
 }
 
+/// One view for both families: the same names whichever family reported
+/// the verification, what it means beside what was sent, and nothing that
+/// is absent.
+impl Serialize for Verification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("api", &self.api)?;
+        map.serialize_entry("verification_id", &self.verification_id)?;
+        if let Some(id) = &self.cashfree_id {
+            map.serialize_entry("cashfree_id", id)?;
+        }
+        if let Some(id) = &self.user_id {
+            map.serialize_entry("user_id", id)?;
+        }
+        if let Some(id) = &self.user_reference_id {
+            map.serialize_entry("user_reference_id", id)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("sub_status", &self.sub_status)?;
+        map.serialize_entry("phase", &self.phase())?;
+        map.serialize_entry("outcome", &self.outcome())?;
+        map.serialize_entry("is_final", &self.is_final())?;
+        map.serialize_entry("needs_user_action", &self.needs_user_action())?;
+        if let Some(text) = self.sub_status.description() {
+            map.serialize_entry("description", text)?;
+        }
+        if let Some(text) = self.sub_status.recommended_action() {
+            map.serialize_entry("recommended_action", text)?;
+        }
+        let optional = [
+            ("vkyc_link", self.vkyc_link.as_deref()),
+            (
+                "link_expiry",
+                self.link_expiry.as_ref().map(LenientTime::as_str),
+            ),
+            (
+                "meeting_schedule",
+                self.meeting_schedule.as_ref().map(LenientTime::as_str),
+            ),
+            ("agent_remarks", self.agent_remarks.as_deref()),
+            ("auditor_remarks", self.auditor_remarks.as_deref()),
+            ("recording_link", self.recording_link.as_deref()),
+            ("request_id", self.request_id.as_deref()),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +555,39 @@ mod tests {
         assert_eq!(v.recording_link, None);
         assert_eq!(v.agent_remarks, None);
         assert_eq!(v.phase(), Phase::Received);
+    }
+
+    /// Both families serialize under the same names; absent fields are
+    /// left out rather than written as null.
+    #[test]
+    fn one_view_for_both_families() {
+        let vs = view(
+            Api::VerificationSuite,
+            json!({"verification_id": "v1", "reference_id": 1358, "user_id": "u1",
+                   "status": "RECEIVED", "sub_status": "LINK_GENERATED", "vkyc_link": ""}),
+        );
+        let ppi = view(
+            Api::Ppi,
+            json!({"verification_id": "v1", "cf_verification_id": "1358", "user_id": "u1",
+                   "status": "RECEIVED", "sub_status": "LINK_GENERATED"}),
+        );
+        let (vs, ppi) = (
+            serde_json::to_value(&vs).unwrap(),
+            serde_json::to_value(&ppi).unwrap(),
+        );
+        assert_eq!(vs["cashfree_id"], "1358");
+        assert_eq!(vs["api"], "verification_suite");
+        assert_eq!(vs["phase"], "received");
+        assert_eq!(vs["is_final"], false);
+        assert!(vs.get("vkyc_link").is_none(), "{vs}");
+        assert!(vs.get("reference_id").is_none(), "{vs}");
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&vs), keys(&ppi));
+        assert_eq!(
+            vs.as_object().unwrap().len(),
+            ppi.as_object().unwrap().len()
+        );
+        assert_eq!(ppi["api"], "ppi");
     }
 
     #[test]

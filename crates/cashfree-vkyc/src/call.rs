@@ -1,0 +1,448 @@
+//! One call, attempt by attempt: a permit from the rate budget, a fresh
+//! 2FA signature, the generated operation, and what its answer means —
+//! done, or worth another attempt after a wait.
+//!
+//! Each attempt calls the generated method anew, so every attempt is built
+//! and signed afresh; the generated code reads the answer once (within
+//! the body limit the [`transport`](crate::transport) sets) and hands back
+//! its bytes with the decoded value or inside its error.
+
+use crate::client::Client;
+use crate::coordination::{Acquire, RateBudget};
+use crate::error::{ApiError, DecodeError, Error, Result, ValidationError};
+use crate::retry::RetryPolicy;
+use crate::verification::Api;
+use bytes::Bytes;
+use cashfree_vkyc_raw::runtime::{Error as RawError, ResponseValue};
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What a client does between attempts, handed to the callback given to
+/// [`ClientBuilder::on_event`](crate::ClientBuilder::on_event), to report
+/// progress or count retries. None of it holds a secret or a body.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallEvent {
+    /// An attempt failed in a way worth retrying; the next is sent after
+    /// `wait`.
+    Retry {
+        /// The operation (`ppi.status`, `verification_suite.initiate`).
+        operation: &'static str,
+        /// The attempt that failed, from 1.
+        attempt: u32,
+        /// How long the client waits before the next one.
+        wait: Duration,
+        /// Why the attempt failed.
+        reason: RetryReason,
+    },
+    /// The rate budget has no permit yet; the attempt waits this long.
+    BudgetWait {
+        /// The operation.
+        operation: &'static str,
+        /// How long until the permit.
+        wait: Duration,
+    },
+    /// Cashfree said the account's limit is reached (a 429, or
+    /// `x-ratelimit-remaining: 0`): every client sharing the budget holds
+    /// this long.
+    BudgetHold {
+        /// The operation whose answer said so.
+        operation: &'static str,
+        /// How long the budget holds.
+        wait: Duration,
+    },
+}
+
+/// Why an attempt is retried.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RetryReason {
+    /// Cashfree answered with this status (429 or a 5xx).
+    Status(u16),
+    /// No answer came in time.
+    TimedOut,
+    /// No connection could be made (the innermost cause).
+    Connect(String),
+    /// The connection broke before the answer was whole (the innermost
+    /// cause).
+    Broken(String),
+}
+
+impl fmt::Display for RetryReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RetryReason::Status(status) => write!(f, "Cashfree answered {status}"),
+            RetryReason::TimedOut => f.write_str("the request timed out"),
+            RetryReason::Connect(cause) => write!(f, "could not connect: {cause}"),
+            RetryReason::Broken(cause) => write!(f, "the connection failed: {cause}"),
+        }
+    }
+}
+
+/// A callback for [`CallEvent`]s.
+pub(crate) type OnEvent = Arc<dyn Fn(&CallEvent) + Send + Sync>;
+
+/// What every call of a client needs, built once by the client.
+pub(crate) struct Shared {
+    pub(crate) client_id: String,
+    /// The host requests go to, for the call's span.
+    pub(crate) server: String,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) budget: Option<Arc<dyn RateBudget>>,
+    pub(crate) max_budget_wait: Duration,
+    pub(crate) on_event: Option<OnEvent>,
+    #[cfg(feature = "two-factor")]
+    pub(crate) signer: Option<crate::signing::Signer>,
+}
+
+/// Which operation a call is.
+#[derive(Clone, Copy)]
+pub(crate) struct Op {
+    pub(crate) api: Api,
+    /// `ppi.status`, as spans and events name it.
+    pub(crate) name: &'static str,
+    pub(crate) method: &'static str,
+}
+
+/// A success, with what the call's caller needs of the answer.
+pub(crate) struct Answered<T> {
+    pub(crate) value: T,
+    pub(crate) body: Bytes,
+    pub(crate) request_id: Option<String>,
+}
+
+/// What the attempts of a call learned besides its result.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Facts {
+    /// An attempt may have been processed by Cashfree without its answer
+    /// reaching us (a timeout, a broken connection, a 5xx).
+    pub(crate) ambiguous: bool,
+}
+
+/// What one attempt came to.
+enum Turn<T> {
+    Done(Result<Answered<T>>),
+    /// Worth another attempt, after the advertised wait if there is one;
+    /// the error is the call's answer if none is left.
+    Again(RetryReason, Option<Duration>, Error),
+}
+
+/// An attempt's outcome with every answer read.
+enum Outcome<T> {
+    Decoded(ResponseValue<T>),
+    /// An answer that is not the documented success: an error status, an
+    /// undocumented status, or a body that did not decode.
+    Answer(ResponseValue<()>),
+    TooLarge(ResponseValue<()>, usize),
+    Unsent(reqwest::Error),
+    Broken(reqwest::Error),
+    Invalid(String),
+}
+
+impl<T> Outcome<T> {
+    async fn of<E>(outcome: std::result::Result<ResponseValue<T>, RawError<E>>) -> Self {
+        match outcome {
+            Ok(value) => Outcome::Decoded(value),
+            Err(RawError::ErrorResponse(value)) => Outcome::Answer(value.map(|_| ())),
+            Err(RawError::InvalidResponsePayload(value, _)) => Outcome::Answer(value),
+            // The generated code leaves an undocumented status unread.
+            Err(RawError::UnexpectedResponse(response)) => {
+                match ResponseValue::read::<E>(response).await {
+                    Ok(value) => Outcome::Answer(value),
+                    Err(RawError::ResponseTooLarge(value, limit)) => {
+                        Outcome::TooLarge(value, limit)
+                    }
+                    Err(RawError::ResponseBodyError(e)) => Outcome::Broken(e),
+                    Err(other) => Outcome::Invalid(other.to_string()),
+                }
+            }
+            Err(RawError::ResponseTooLarge(value, limit)) => Outcome::TooLarge(value, limit),
+            Err(RawError::CommunicationError(e)) if e.is_connect() => Outcome::Unsent(e),
+            Err(RawError::CommunicationError(e) | RawError::ResponseBodyError(e)) => {
+                Outcome::Broken(e)
+            }
+            Err(RawError::InvalidRequest(rule)) => Outcome::Invalid(rule),
+        }
+    }
+}
+
+/// The span of one call, named with OpenTelemetry's HTTP client
+/// attributes; it never holds a secret or a body.
+pub(crate) fn span(shared: &Shared, op: Op, verification_id: &str) -> tracing::Span {
+    tracing::info_span!(
+        "cashfree_vkyc",
+        operation = op.name,
+        verification_id,
+        http.request.method = op.method,
+        server.address = shared.server.as_str(),
+        http.response.status_code = tracing::field::Empty,
+        http.request.resend_count = tracing::field::Empty,
+        error.r#type = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    )
+}
+
+impl Shared {
+    fn emit(&self, event: CallEvent) {
+        if let Some(on_event) = &self.on_event {
+            on_event(&event);
+        }
+    }
+
+    /// A fresh `x-cf-signature` for a Verification Suite attempt, when a
+    /// public key is configured.
+    pub(crate) fn signature(&self, api: Api) -> Result<Option<String>> {
+        #[cfg(feature = "two-factor")]
+        if api == Api::VerificationSuite
+            && let Some(signer) = &self.signer
+        {
+            return signer.sign(&self.client_id).map(Some);
+        }
+        let _ = api;
+        Ok(None)
+    }
+
+    /// This family's key in the rate budget: `{client_id}:{api}`.
+    fn budget_key(&self, api: Api) -> String {
+        format!("{}:{}", self.client_id, api.as_str())
+    }
+}
+
+/// Runs a call: each attempt is `send(signature)`, a generated operation.
+pub(crate) async fn run<T, E, F, Fut>(
+    client: &Client,
+    op: Op,
+    mut send: F,
+) -> (Result<Answered<T>>, Facts)
+where
+    T: DeserializeOwned,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = std::result::Result<ResponseValue<T>, RawError<E>>>,
+{
+    let shared = &client.inner.shared;
+    let span = tracing::Span::current();
+    let mut facts = Facts::default();
+    let mut backoff = shared.retry.backoff();
+    let mut attempt = 0u32;
+    loop {
+        attempt += 1;
+        let sent = attempt - 1;
+        if sent > 0 {
+            span.record("http.request.resend_count", sent);
+        }
+        let signed = match permit(shared, op, sent).await {
+            Ok(()) => shared.signature(op.api),
+            Err(e) => Err(e),
+        };
+        let turn = match signed {
+            Ok(signature) => {
+                let outcome = Outcome::of(send(signature).await).await;
+                read(shared, op, attempt, outcome, &mut facts).await
+            }
+            Err(e) => Turn::Done(Err(e)),
+        };
+        let (reason, advertised, error) = match turn {
+            Turn::Done(result) => {
+                if let Err(e) = &result {
+                    span.record("error.type", e.kind());
+                }
+                return (result, facts);
+            }
+            Turn::Again(reason, advertised, error) => (reason, advertised, error),
+        };
+        // The advertised wait replaces the computed one, unless it is
+        // longer than the policy sits out.
+        let wait = match (backoff.next(), advertised) {
+            (Some(_), Some(advertised)) if advertised <= shared.retry.max_retry_after => {
+                Some(advertised)
+            }
+            (Some(computed), None) => Some(computed),
+            _ => None,
+        };
+        let Some(wait) = wait else {
+            span.record("error.type", error.kind());
+            return (Err(error), facts);
+        };
+        tracing::info!(attempt, %reason, ?wait, "retrying");
+        shared.emit(CallEvent::Retry {
+            operation: op.name,
+            attempt,
+            wait,
+            reason,
+        });
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Waits for a permit from the rate budget, if the client has one.
+async fn permit(shared: &Shared, op: Op, sent: u32) -> Result<()> {
+    let Some(budget) = &shared.budget else {
+        return Ok(());
+    };
+    let key = shared.budget_key(op.api);
+    let deadline = tokio::time::Instant::now() + shared.max_budget_wait;
+    loop {
+        match budget.try_acquire(&key).await {
+            Ok(Acquire::Granted) => return Ok(()),
+            Ok(Acquire::Wait(wait)) => {
+                let at = tokio::time::Instant::now() + wait;
+                if at > deadline {
+                    tracing::info!(?wait, "no permit from the rate budget in time; not sent");
+                    return Err(Error::RateLimited {
+                        retry_after: wait,
+                        sent,
+                    });
+                }
+                tracing::debug!(?wait, "waiting for a permit from the rate budget");
+                shared.emit(CallEvent::BudgetWait {
+                    operation: op.name,
+                    wait,
+                });
+                tokio::time::sleep_until(at).await;
+            }
+            Err(source) => {
+                tracing::warn!(error = %source, "the rate budget could not answer; not sent");
+                return Err(Error::RateBudget { sent, source });
+            }
+        }
+    }
+}
+
+/// Tells the budget what Cashfree said of its limit: a 429, or nothing
+/// left until the reset, holds every client that shares the budget.
+async fn learn(shared: &Shared, op: Op, status: StatusCode, headers: &HeaderMap) {
+    let Some(budget) = &shared.budget else {
+        return;
+    };
+    let exhausted = headers
+        .get("x-ratelimit-remaining")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "0");
+    if status != StatusCode::TOO_MANY_REQUESTS && !exhausted {
+        return;
+    }
+    // A 429 without an advertised wait still holds for a moment.
+    let wait = crate::retry::advertised_wait(headers).unwrap_or(Duration::from_secs(1));
+    if wait.is_zero() {
+        return;
+    }
+    shared.emit(CallEvent::BudgetHold {
+        operation: op.name,
+        wait,
+    });
+    if let Err(e) = budget.hold(&shared.budget_key(op.api), wait).await {
+        tracing::warn!(error = %e, "could not hold the rate budget");
+    }
+}
+
+/// What one attempt's outcome means.
+async fn read<T: DeserializeOwned>(
+    shared: &Shared,
+    op: Op,
+    attempt: u32,
+    outcome: Outcome<T>,
+    facts: &mut Facts,
+) -> Turn<T> {
+    let span = tracing::Span::current();
+    let answer = match outcome {
+        Outcome::Decoded(value) => {
+            span.record("http.response.status_code", value.status().as_u16());
+            learn(shared, op, value.status(), value.headers()).await;
+            let request_id = value.request_id().map(str::to_owned);
+            if let Some(id) = &request_id {
+                span.record("request_id", id.as_str());
+            }
+            tracing::debug!(attempt, status = value.status().as_u16(), "answer");
+            let (value, body, _) = value.into_parts();
+            return Turn::Done(Ok(Answered {
+                value,
+                body,
+                request_id,
+            }));
+        }
+        Outcome::Answer(value) => value,
+        Outcome::TooLarge(value, limit) => {
+            span.record("http.response.status_code", value.status().as_u16());
+            return Turn::Done(Err(Error::ResponseTooLarge {
+                status: value.status().as_u16(),
+                limit,
+                request_id: value.request_id().map(str::to_owned),
+            }));
+        }
+        Outcome::Unsent(e) => {
+            let reason = RetryReason::Connect(crate::error::root_cause(&e));
+            let error = Error::Transport {
+                attempts: attempt,
+                connect: true,
+                host: shared.server.clone(),
+                source: Box::new(e),
+            };
+            return Turn::Again(reason, None, error);
+        }
+        Outcome::Broken(e) => {
+            // The request may have reached Cashfree.
+            facts.ambiguous = true;
+            let (reason, error) = if e.is_timeout() {
+                (
+                    RetryReason::TimedOut,
+                    Error::Timeout {
+                        attempts: attempt,
+                        host: shared.server.clone(),
+                        source: Box::new(e),
+                    },
+                )
+            } else {
+                (
+                    RetryReason::Broken(crate::error::root_cause(&e)),
+                    Error::Transport {
+                        attempts: attempt,
+                        connect: false,
+                        host: shared.server.clone(),
+                        source: Box::new(e),
+                    },
+                )
+            };
+            return Turn::Again(reason, None, error);
+        }
+        Outcome::Invalid(rule) => {
+            return Turn::Done(Err(ValidationError::new("request", rule).into()));
+        }
+    };
+    let status = answer.status();
+    span.record("http.response.status_code", status.as_u16());
+    learn(shared, op, status, answer.headers()).await;
+    let request_id = answer.request_id().map(str::to_owned);
+    if let Some(id) = &request_id {
+        span.record("request_id", id.as_str());
+    }
+    tracing::debug!(attempt, status = status.as_u16(), "answer");
+    let (_, body, headers) = answer.into_parts();
+    if status.is_success() {
+        // An undocumented success status (201, say) is still a success; a
+        // success body that is not the documented JSON is a decode error
+        // that names the field and never the value.
+        return Turn::Done(
+            DecodeError::check::<T>(status.as_u16(), request_id.clone(), &body)
+                .map(|value| Answered {
+                    value,
+                    body,
+                    request_id,
+                })
+                .map_err(Error::from),
+        );
+    }
+    // A documented error status whose body is not Cashfree's JSON (a
+    // gateway's HTML page, say) is still that error.
+    let advertised = crate::retry::advertised_wait(&headers);
+    let error = Error::from(ApiError::parse(status.as_u16(), &headers, body));
+    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+        if status.is_server_error() {
+            facts.ambiguous = true;
+        }
+        return Turn::Again(RetryReason::Status(status.as_u16()), advertised, error);
+    }
+    Turn::Done(Err(error))
+}
