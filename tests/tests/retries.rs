@@ -2,8 +2,8 @@
 //! connections, and initiate exactly once when an answer is lost.
 
 use cashfree_vkyc::{
-    CallEvent, Client, Error, NotificationMode, RetryReason, PpiInitiateRequest, RetryPolicy, SubStatus,
-    VerificationSuiteInitiateRequest,
+    CallEvent, Client, Error, NotificationMode, PpiInitiateRequest, RetryPolicy, RetryReason,
+    SubStatus, VerificationSuiteInitiateRequest,
 };
 use cashfree_vkyc_sandbox::{Fault, Operation, Sandbox};
 use std::time::Duration;

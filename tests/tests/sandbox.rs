@@ -542,3 +542,47 @@ async fn nothing_is_lost_under_concurrent_clients() {
         );
     }
 }
+
+/// Every answer carries its own `x-request-id`, as Cashfree's do: a
+/// success, Cashfree's 404, missing credentials and an injected fault;
+/// and the facade hands a success's id to the caller.
+#[tokio::test]
+async fn every_answer_has_its_own_request_id() {
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.inject(
+        cashfree_vkyc_sandbox::Fault::ServerError,
+        Some(Operation::PpiStatus),
+        1,
+    );
+    let http = reqwest::Client::new();
+    let mut ids = HashSet::new();
+    for (path, id, secret, expected) in [
+        ("/ppi/kyc/vkyc/status", "id", "secret", 500),
+        ("/ppi/kyc/vkyc/status", "id", "secret", 404),
+        ("/ppi/kyc/vkyc/status", "", "", 400),
+    ] {
+        let response = http
+            .post(format!("{}{path}", sandbox.base_url()))
+            .header("x-client-id", id)
+            .header("x-client-secret", secret)
+            .header("x-api-version", "2025-11-01")
+            .json(&json!({"user_id": "u1", "verification_id": "missing"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected);
+        let request_id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(request_id.len(), 36, "{request_id}");
+        assert!(ids.insert(request_id), "each answer has its own id");
+    }
+    let v = client_for(&sandbox)
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("rid-1", "u1"))
+        .await
+        .unwrap();
+    let id = v.request_id().expect("a success carries its request id");
+    assert!(!ids.contains(id));
+}

@@ -120,7 +120,7 @@ pub async fn run(step: Duration) -> Result<(), Failure> {
         step,
     )
     .await?;
-    output::outcome(false, &last);
+    output::outcome(output::Format::Human, &last);
 
     println!(
         "\n2. Verification Suite  POST /verification/vkyc  (the agent rejects; the auditor confirms)"
@@ -138,7 +138,7 @@ pub async fn run(step: Duration) -> Result<(), Failure> {
         step,
     )
     .await?;
-    output::outcome(false, &last);
+    output::outcome(output::Format::Human, &last);
     if let Some(remarks) = &last.agent_remarks {
         println!("agent remarks: {remarks}");
     }
@@ -230,7 +230,7 @@ async fn drive(
     let watch = watch
         .poll_interval(poll, poll)
         .deadline(step * 100 + Duration::from_secs(10));
-    let last = output::follow(false, &id, watch).await;
+    let last = output::follow(output::Format::Human, &id, watch).await;
     driver.abort();
     last
 }

@@ -89,9 +89,14 @@ struct Global {
     /// stderr is a terminal).
     #[arg(long, short, global = true)]
     verbose: bool,
-    /// Machine-readable output.
+    /// Machine-readable output: the library's one view of a verification,
+    /// the same names for both families, with its request id.
     #[arg(long, global = true)]
     json: bool,
+    /// Machine-readable output: Cashfree's own fields, exactly as sent
+    /// (`reference_id` or `cf_verification_id`, per family).
+    #[arg(long, global = true, conflicts_with = "json")]
+    raw: bool,
     /// Where the credentials came from, for error messages.
     #[arg(skip)]
     credentials_from: Option<&'static str>,
@@ -202,7 +207,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let json = cli.global.json;
+    let json = cli.global.json || cli.global.raw;
     let credentials_from = cli.global.credentials_from;
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
@@ -215,16 +220,21 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let g = &cli.global;
+    let format = match (g.json, g.raw) {
+        (_, true) => output::Format::Raw,
+        (true, _) => output::Format::Json,
+        _ => output::Format::Human,
+    };
     match cli.command {
         Command::Initiate(args) => {
             let client = client(g, &args.connection.over(&cli.connection))?;
             let v = initiate(&client, args).await?;
-            output::verification(g.json, &v);
+            output::verification(format, &v);
         }
         Command::Status(target) => {
             let client = client(g, &target.connection.over(&cli.connection))?;
             let v = status(&client, &target).await?;
-            output::verification(g.json, &v);
+            output::verification(format, &v);
         }
         Command::Watch {
             target,
@@ -247,10 +257,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             .deadline(Duration::from_secs(deadline_secs))
             .poll_interval(poll, poll * 15);
             let label = target.verification_id.clone().unwrap_or_default();
-            let last = output::follow(g.json, &label, watch).await?;
-            output::outcome(g.json, &last);
+            let last = output::follow(format, &label, watch).await?;
+            output::outcome(format, &last);
         }
-        Command::VerifyWebhook(args) => return Ok(webhook_cmd::run(g.json, &args)),
+        Command::VerifyWebhook(args) => return Ok(webhook_cmd::run(format, &args)),
         Command::Sandbox(args) => {
             let credentials = g.client_id.clone().zip(g.client_secret.clone());
             let config = args.config(credentials);

@@ -7,18 +7,34 @@ use serde_json::{Value, json};
 use std::io::IsTerminal;
 use std::time::Duration;
 
-/// Cashfree's fields under Cashfree's names, exactly as sent, plus
-/// `phase` and `outcome`.
-pub fn verification_json(v: &Verification) -> Value {
-    let mut object = v.raw().clone();
-    object.insert("phase".into(), json!(v.phase().as_str()));
-    object.insert("outcome".into(), json!(v.outcome().as_str()));
-    Value::Object(object)
+/// How a verification is printed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Lines for people.
+    Human,
+    /// The library's one view, the same for both families.
+    Json,
+    /// Cashfree's fields under Cashfree's names, exactly as sent.
+    Raw,
 }
 
-pub fn verification(json: bool, v: &Verification) {
-    if json {
-        println!("{}", verification_json(v));
+impl Format {
+    pub fn is_machine(self) -> bool {
+        self != Format::Human
+    }
+}
+
+/// The library's view (`--json`), or Cashfree's own map (`--raw`).
+pub fn verification_json(format: Format, v: &Verification) -> Value {
+    match format {
+        Format::Raw => Value::Object(v.raw().clone()),
+        _ => serde_json::to_value(v).unwrap_or(Value::Null),
+    }
+}
+
+pub fn verification(format: Format, v: &Verification) {
+    if format.is_machine() {
+        println!("{}", verification_json(format, v));
         return;
     }
     println!("verification_id  {}", v.verification_id);
@@ -28,6 +44,14 @@ pub fn verification(json: bool, v: &Verification) {
     println!("status           {} / {}", v.status, v.sub_status);
     println!("phase            {}", v.phase());
     println!("outcome          {}", v.outcome());
+    println!(
+        "final            {}",
+        if v.is_final() { "yes" } else { "no" }
+    );
+    println!(
+        "user must act    {}",
+        if v.needs_user_action() { "yes" } else { "no" }
+    );
     if let Some(description) = v.sub_status.description() {
         println!("meaning          {description}");
     }
@@ -48,11 +72,14 @@ pub fn verification(json: bool, v: &Verification) {
             println!("{label:<16} {value}");
         }
     }
+    if let Some(id) = v.request_id() {
+        println!("request id       {id}");
+    }
 }
 
-pub fn outcome(json: bool, v: &Verification) {
-    if json {
-        println!("{}", verification_json(v));
+pub fn outcome(format: Format, v: &Verification) {
+    if format.is_machine() {
+        println!("{}", verification_json(format, v));
     } else {
         println!("outcome: {} ({} / {})", v.outcome(), v.status, v.sub_status);
     }
@@ -71,8 +98,12 @@ pub fn change_line(v: &Verification) -> String {
 }
 
 /// Follows a watch, showing each change; returns the last state.
-pub async fn follow(json: bool, label: &str, mut watch: Watch) -> Result<Verification, Failure> {
-    let live = !json && std::io::stderr().is_terminal();
+pub async fn follow(
+    format: Format,
+    label: &str,
+    mut watch: Watch,
+) -> Result<Verification, Failure> {
+    let live = !format.is_machine() && std::io::stderr().is_terminal();
     let spinner = live.then(|| {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
@@ -94,8 +125,8 @@ pub async fn follow(json: bool, label: &str, mut watch: Watch) -> Result<Verific
                 return Err(e.into());
             }
         };
-        if json {
-            println!("{}", verification_json(&v));
+        if format.is_machine() {
+            println!("{}", verification_json(format, &v));
         } else if let Some(bar) = &spinner {
             bar.println(format!("  {}", change_line(&v)));
             bar.set_message(format!("{} · waiting for the next step", v.sub_status));

@@ -40,7 +40,8 @@ pub struct VerifyArgs {
 /// Exit 0 when the signature is valid, 1 when it is not (or cannot be
 /// checked), with the reason. A valid delivery whose body this version
 /// cannot read is still valid: what could not be read is said apart.
-pub fn run(json: bool, args: &VerifyArgs) -> ExitCode {
+pub fn run(format: crate::output::Format, args: &VerifyArgs) -> ExitCode {
+    let json = format.is_machine();
     let body = match std::fs::read(&args.body_file) {
         Ok(body) => body,
         Err(e) => {
@@ -81,7 +82,7 @@ pub fn run(json: bool, args: &VerifyArgs) -> ExitCode {
                     json!({"valid": true, "scheme": scheme.as_str(), "api": event.verification.api.as_str(),
                            "event_type": event.event_type.as_str(), "delivery_key": event.delivery_key(),
                            "attempt": event.attempt,
-                           "verification": crate::output::verification_json(&event.verification)})
+                           "verification": crate::output::verification_json(format, &event.verification)})
                 );
             } else {
                 println!(

@@ -10,10 +10,11 @@ use serde_json::{Value, json};
 async fn initiate_and_status_as_json_keep_cashfrees_fields() {
     let sandbox = sandbox().await;
     let base = sandbox.base_url().to_owned();
+    // `--raw` prints Cashfree's own fields, exactly as sent.
     let out = cli(&[
         "--base-url",
         &base,
-        "--json",
+        "--raw",
         "initiate",
         "--api",
         "ppi",
@@ -62,7 +63,14 @@ async fn initiate_and_status_as_json_keep_cashfrees_fields() {
         (status["phase"].as_str(), status["outcome"].as_str()),
         (Some("auditor_review"), Some("approved"))
     );
-    assert!(status["cf_verification_id"].is_string());
+    // `--json` is the library's one view: the same names for both
+    // families, with what the status means and the request id.
+    assert!(status["cashfree_id"].is_string(), "{status}");
+    assert!(status.get("cf_verification_id").is_none(), "{status}");
+    assert_eq!(status["api"], "ppi");
+    assert_eq!(status["is_final"], true);
+    assert!(status["description"].is_string(), "{status}");
+    assert!(status["request_id"].is_string(), "{status}");
 
     let out = cli(&[
         "--base-url",
@@ -109,7 +117,8 @@ async fn sandbox_reference(base: &str, id: &str) -> String {
     ])
     .await;
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["reference_id"].to_string()
+    assert_eq!(v["api"], "verification_suite");
+    v["cashfree_id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

@@ -62,6 +62,33 @@ pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/ppi/kyc/vkyc", post(ppi_initiate))
         .route("/ppi/kyc/vkyc/status", post(ppi_status))
         .layer(middleware::from_fn_with_state(state, guard))
+        .layer(middleware::from_fn(request_id))
+}
+
+/// Every answer carries an `x-request-id`, as Cashfree's do, faults and
+/// refusals included: the id a user hands to support can be seen locally.
+async fn request_id(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let id = new_request_id();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+/// A random id in the UUID form (version 4).
+fn new_request_id() -> String {
+    let bits = fastrand::u128(..);
+    let hex = format!("{bits:032x}");
+    format!(
+        "{}-{}-4{}-{:x}{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        8 + (bits >> 60 & 0x3),
+        &hex[17..20],
+        &hex[20..32]
+    )
 }
 
 /// Counts, injects faults, and checks credentials and the API version.
