@@ -190,6 +190,46 @@ async fn a_delivery_is_processed_once_and_again_after_a_failure() {
     assert_eq!(forged.status(), 401);
 }
 
+/// The handler gets the event parsed before the claim, with the key it
+/// was claimed by; an authentic body that is no payload is a 400 and
+/// claims nothing.
+#[tokio::test]
+async fn the_handler_gets_the_event_and_its_claimed_key() {
+    let once = ExactlyOnce::new(Verifier::new("whsec"), LocalDeliveryLog::new());
+    let body = br#"{"event_type":"VKYC_USER_CALL_QUEUED","event_time":"2025-06-18T10:00:00Z","data":{"verification_id":"v7","cf_verification_id":"9","status":"PRE_VIDEO_CALL","sub_status":"USER_QUEUED"}}"#;
+    let mut seen = None;
+    let outcome = once
+        .process(&signed("whsec", body), &body[..], |event| {
+            seen = Some(event);
+            async { Ok::<(), &str>(()) }
+        })
+        .await
+        .unwrap();
+    assert_eq!(outcome, Processed::Handled);
+    let event = seen.unwrap();
+    assert_eq!(event.verification.verification_id, "v7");
+    assert_eq!(
+        event.delivery_key(),
+        "ppi|v7|VKYC_USER_CALL_QUEUED|USER_QUEUED|2025-06-18T10:00:00Z"
+    );
+    assert_eq!(event.envelope().len(), 2, "event_type and event_time");
+
+    let garbage = b"not json at all";
+    let unreadable = once
+        .process(&signed("whsec", garbage), &garbage[..], |_| async {
+            panic!("an unreadable delivery ran the handler");
+            #[allow(unreachable_code)]
+            Ok::<(), &str>(())
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(unreadable, ProcessError::Unreadable(_)),
+        "{unreadable:?}"
+    );
+    assert_eq!(unreadable.status(), 400);
+}
+
 #[tokio::test]
 async fn a_claim_held_elsewhere_asks_for_redelivery() {
     let log = LocalDeliveryLog::new();

@@ -244,7 +244,7 @@ async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> 
     let (ledger, fail_once) = (r.ledger.clone(), r.fail_once.clone());
     let outcome = r
         .once
-        .process(&headers, body, |delivery| async move {
+        .process(&headers, body, |event| async move {
             if fail_once.swap(false, Ordering::SeqCst) {
                 return Err("the handler's database was away");
             }
@@ -254,7 +254,7 @@ async fn receive(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> 
                 .processed
                 .lock()
                 .unwrap()
-                .entry(delivery.delivery_key())
+                .entry(event.delivery_key().to_owned())
                 .or_default() += 1;
             Ok(())
         })

@@ -76,7 +76,7 @@ async fn webhooks_arrive_signed_and_verify() {
             WebhookError::Mismatch
         );
         let event = verified.parse().unwrap();
-        if keys.insert(event.delivery_key()) {
+        if keys.insert(event.delivery_key().to_owned()) {
             events.push(event);
         }
     }

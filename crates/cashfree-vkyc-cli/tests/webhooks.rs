@@ -152,7 +152,7 @@ async fn verify_webhook_takes_header_signed_verification_suite_deliveries() {
         assert_eq!(report["scheme"], "headers");
         assert_eq!(report["api"], "verification_suite");
         assert_eq!(report["attempt"], 3);
-        assert_eq!(report["verification"]["reference_id"], 1358);
+        assert_eq!(report["verification"]["cashfree_id"], "1358");
     }
 }
 

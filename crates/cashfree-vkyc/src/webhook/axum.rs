@@ -46,14 +46,18 @@ pub const MAX_BODY: usize = 256 * 1024;
 ///     State(app): State<AppState>,
 ///     VerifiedWebhook(delivery): VerifiedWebhook,
 /// ) -> StatusCode {
+///     let event = match delivery.parse() {
+///         Ok(event) => event,
+///         Err(e) => {
+///             eprintln!("authentic, but not a payload this version reads: {e}");
+///             return StatusCode::BAD_REQUEST;
+///         }
+///     };
 ///     // Cashfree delivers at least once: drop what was already handled.
-///     if !app.seen.lock().unwrap().insert(delivery.delivery_key()) {
+///     if !app.seen.lock().unwrap().insert(event.delivery_key().to_owned()) {
 ///         return StatusCode::OK;
 ///     }
-///     match delivery.parse() {
-///         Ok(event) => println!("{} for {}", event.event_type, event.verification.verification_id),
-///         Err(e) => eprintln!("authentic, but not a payload this version reads: {e}"),
-///     }
+///     println!("{} for {}", event.event_type, event.verification.verification_id);
 ///     StatusCode::OK
 /// }
 ///
@@ -121,40 +125,51 @@ where
 /// [`ClaimedDelivery::release`] (so the redelivery is handled).
 ///
 /// A delivery handled before is answered 200, one another instance holds
-/// 503, an unverified one 401, and 503 when the log cannot answer; in none
-/// of these does the handler run.
+/// 503, an unverified one 401, an authentic one that is not a payload 400,
+/// and 503 when the log cannot answer; in none of these does the handler
+/// run. The delivery is parsed once, before the claim: the handler gets
+/// the event.
+///
+/// The [`ExactlyOnce`] comes from the router's state through [`FromRef`]:
+/// with the application's own state, say how to find it there (without
+/// it, the compiler says `expected ExactlyOnce, found AppState`).
 ///
 /// ```
+/// use axum::extract::{FromRef, State};
 /// use axum::http::StatusCode;
 /// use axum::{Router, routing::post};
 /// use cashfree_vkyc::coordination::LocalDeliveryLog;
 /// use cashfree_vkyc::webhook::axum::ClaimedWebhook;
 /// use cashfree_vkyc::webhook::{ExactlyOnce, Verifier};
 ///
-/// async fn receive(ClaimedWebhook(claimed): ClaimedWebhook) -> StatusCode {
-///     let handled = match claimed.delivery().parse() {
-///         Ok(event) => {
-///             println!("{} for {}", event.event_type, event.verification.verification_id);
-///             true
-///         }
-///         Err(_) => false,
-///     };
-///     if handled {
-///         match claimed.done().await {
-///             Ok(processed) => processed.status(),
-///             Err(_) => StatusCode::SERVICE_UNAVAILABLE,
-///         }
-///     } else {
-///         let _ = claimed.release().await;
-///         StatusCode::INTERNAL_SERVER_ERROR
+/// #[derive(Clone)]
+/// struct AppState {
+///     webhooks: ExactlyOnce,
+///     // ...the application's own: a client, a database pool.
+/// }
+///
+/// impl FromRef<AppState> for ExactlyOnce {
+///     fn from_ref(state: &AppState) -> ExactlyOnce {
+///         state.webhooks.clone()
 ///     }
 /// }
 ///
-/// let once = ExactlyOnce::new(Verifier::new("client-secret"), LocalDeliveryLog::new());
-/// let app: Router = Router::new().route("/webhooks/cashfree", post(receive)).with_state(once);
+/// async fn receive(State(_app): State<AppState>, ClaimedWebhook(claimed): ClaimedWebhook) -> StatusCode {
+///     let event = claimed.event();
+///     println!("{} for {}", event.event_type, event.verification.verification_id);
+///     match claimed.done().await {
+///         Ok(processed) => processed.status(),
+///         Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+///     }
+/// }
+///
+/// let webhooks = ExactlyOnce::new(Verifier::new("client-secret"), LocalDeliveryLog::new());
+/// let app: Router = Router::new()
+///     .route("/webhooks/cashfree", post(receive))
+///     .with_state(AppState { webhooks });
 /// ```
 #[derive(Debug)]
-pub struct ClaimedWebhook(pub ClaimedDelivery<Bytes>);
+pub struct ClaimedWebhook(pub ClaimedDelivery);
 
 /// Why [`ClaimedWebhook`] did not hand a delivery to the handler.
 #[derive(Debug)]
@@ -165,6 +180,8 @@ pub enum ClaimRejection {
     NothingToDo(Processed),
     /// The delivery failed verification (401).
     Invalid(WebhookError),
+    /// The delivery is authentic but not a payload this version reads (400).
+    Unreadable(WebhookError),
     /// The delivery log could not answer (503).
     Log(StoreError),
     /// The body could not be read, or was too large (413).
@@ -176,6 +193,9 @@ impl IntoResponse for ClaimRejection {
         match self {
             ClaimRejection::NothingToDo(processed) => processed.into_response(),
             ClaimRejection::Invalid(e) => (StatusCode::UNAUTHORIZED, e.to_string()).into_response(),
+            ClaimRejection::Unreadable(e) => {
+                (StatusCode::BAD_REQUEST, e.to_string()).into_response()
+            }
             ClaimRejection::Log(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the delivery log is unavailable; deliver again later",
@@ -197,7 +217,8 @@ impl<E> IntoResponse for ProcessError<E> {
         // The handler's own error stays in the application's logs.
         let message = match &self {
             ProcessError::Handler(_) => "the webhook handler failed".to_owned(),
-            other => other.to_string(),
+            ProcessError::Unverified(e) | ProcessError::Unreadable(e) => format!("{self}: {e}"),
+            ProcessError::Log(_) => self.to_string(),
         };
         (self.status(), message).into_response()
     }
@@ -217,6 +238,7 @@ where
             Ok(Claimed::Yours(claimed)) => Ok(ClaimedWebhook(claimed)),
             Ok(Claimed::Not(processed)) => Err(ClaimRejection::NothingToDo(processed)),
             Err(ProcessError::Unverified(e)) => Err(ClaimRejection::Invalid(e)),
+            Err(ProcessError::Unreadable(e)) => Err(ClaimRejection::Unreadable(e)),
             Err(ProcessError::Log(e)) => Err(ClaimRejection::Log(e)),
             Err(ProcessError::Handler(never)) => match never {},
         }

@@ -46,35 +46,33 @@ pub struct WebhookEvent {
     pub version: Option<String>,
     /// Which delivery attempt this is (`x-webhook-attempt`), when known.
     pub attempt: Option<u32>,
-    /// The verification, in the same view the API returns.
+    /// The verification, in the same view the API returns; its
+    /// [`raw`](Verification::raw) is the payload's `data`.
     pub verification: Verification,
-    /// The whole body, as sent.
-    pub raw: Value,
-    /// The key of a delivery that does not say which event it is.
-    body_key: Option<String>,
+    /// The payload's other top-level fields (`signature`, fields Cashfree
+    /// adds later); `data` is in the verification.
+    envelope: Map<String, Value>,
+    /// Computed with the event, from the same parse.
+    pub(super) key: String,
 }
 
 impl WebhookEvent {
     /// A key that is the same for every delivery of one event and differs
-    /// between events, to drop redeliveries.
+    /// between events, to drop redeliveries; [`ExactlyOnce`](super::ExactlyOnce)
+    /// claims it.
     ///
     /// `{api}|{verification_id}|{event_type}|{sub_status}|{event_time}`
     /// when the delivery names its verification, event type and time;
     /// otherwise `{api}|sha256:{digest of the raw body}`, since a
     /// redelivery repeats the body byte for byte. Two different deliveries
     /// never share a key.
-    pub fn delivery_key(&self) -> String {
-        let api = self.verification.api;
-        if let Some(key) = &self.body_key {
-            return format!("{api}|{key}");
-        }
-        format!(
-            "{api}|{}|{}|{}|{}",
-            self.verification.verification_id,
-            self.event_type,
-            self.verification.sub_status,
-            self.event_time.as_ref().map_or("", |t| t.as_str())
-        )
+    pub fn delivery_key(&self) -> &str {
+        &self.key
+    }
+
+    /// The payload's top-level fields other than `data`.
+    pub fn envelope(&self) -> &Map<String, Value> {
+        &self.envelope
     }
 
     /// Reads a body as a delivery of `api`, without checking its signature.
@@ -89,43 +87,54 @@ impl WebhookEvent {
     /// or `user_reference_id`), and PPI, whose documented scheme the
     /// signed headers are, is assumed when they do not.
     pub(super) fn parse_as(api: Option<Api>, body: &[u8]) -> Result<Self, WebhookError> {
-        let raw: Value = serde_json::from_slice(body)
-            .map_err(|e| WebhookError::UnparseableBody(describe(&e)))?;
-        let Value::Object(object) = &raw else {
+        // The one parse of the body: the fields below are moved out of it.
+        let Value::Object(mut envelope) = serde_json::from_slice(body)
+            .map_err(|e| WebhookError::UnparseableBody(describe(&e)))?
+        else {
             return Err(WebhookError::UnparseableBody("not a JSON object".into()));
         };
-        let data = data_of(object)?;
-        let api = api.or_else(|| api_named_by(data)).unwrap_or(Api::Ppi);
-        let verification = Verification::from_json(api, data.clone());
-        let field = |key: &str| object.get(key).and_then(text);
+        let data = match envelope.remove("data") {
+            Some(Value::Object(data)) => Some(data),
+            Some(_) => {
+                return Err(WebhookError::UnparseableBody(
+                    "`data` is not an object".into(),
+                ));
+            }
+            None => None,
+        };
+        let field = |key: &str| envelope.get(key).and_then(text);
         let event_type = field("event_type")
             .or_else(|| field("type"))
             .unwrap_or_default();
         let event_time = field("event_time").map(LenientTime::parse);
+        let version = field("version");
+        // A payload without `data` carries the fields at the top.
+        let data = data.unwrap_or_else(|| std::mem::take(&mut envelope));
+        let api = api.or_else(|| api_named_by(&data)).unwrap_or(Api::Ppi);
+        let verification = Verification::from_json(api, data);
         let identified = !verification.verification_id.is_empty()
             && !event_type.is_empty()
             && event_time.is_some();
+        let key = if identified {
+            format!(
+                "{api}|{}|{}|{}|{}",
+                verification.verification_id,
+                event_type,
+                verification.sub_status,
+                event_time.as_ref().map_or("", |t| t.as_str())
+            )
+        } else {
+            format!("{api}|{}", body_digest(body))
+        };
         Ok(WebhookEvent {
             event_type: event_type.as_str().into(),
             event_time,
-            version: field("version"),
+            version,
             attempt: None,
             verification,
-            body_key: (!identified).then(|| body_digest(body)),
-            raw,
+            envelope,
+            key,
         })
-    }
-}
-
-/// The verification's fields: under `data`, or at the top level of a
-/// payload without it.
-fn data_of(object: &Map<String, Value>) -> Result<&Map<String, Value>, WebhookError> {
-    match object.get("data") {
-        Some(Value::Object(data)) => Ok(data),
-        Some(_) => Err(WebhookError::UnparseableBody(
-            "`data` is not an object".into(),
-        )),
-        None => Ok(object),
     }
 }
 

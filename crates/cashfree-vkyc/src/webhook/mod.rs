@@ -260,9 +260,10 @@ impl<B: AsRef<[u8]>> Delivery<B> {
 
     /// The event's [`delivery_key`](WebhookEvent::delivery_key); for a body
     /// that is not a webhook payload, the family and a digest of the body.
+    /// It parses the body: with the event in hand, ask the event.
     pub fn delivery_key(&self) -> String {
         match self.parse() {
-            Ok(event) => event.delivery_key(),
+            Ok(event) => event.key,
             Err(_) => format!(
                 "{}|{}",
                 self.api.map_or("unknown", Api::as_str),

@@ -1,7 +1,7 @@
 //! Verify, claim, handle, then mark done or release: each delivery
 //! processed once across every instance that shares a delivery log.
 
-use super::{Delivery, Verifier, WebhookError};
+use super::{Verifier, WebhookError, WebhookEvent};
 use crate::coordination::{Claim, DeliveryLog, StoreError};
 use http::{HeaderMap, StatusCode};
 use std::future::Future;
@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// A webhook receiver's exactly-once processing: [`Verifier::verify`], then
-/// [`DeliveryLog::claim`] by the delivery's
-/// [`delivery_key`](Delivery::delivery_key), then the handler, then
-/// `done` if it succeeded or `release` if it failed.
+/// A webhook receiver's exactly-once processing: [`Verifier::verify`], one
+/// parse into a [`WebhookEvent`], [`DeliveryLog::claim`] by the event's
+/// [`delivery_key`](WebhookEvent::delivery_key), then the handler with the
+/// event, then `done` if it succeeded or `release` if it failed.
 ///
 /// Cashfree delivers at least once and redelivers until it gets a 2xx, and
 /// a redelivery may land on another instance. With one log shared by every
@@ -28,14 +28,15 @@ use std::time::Duration;
 /// # async fn receive(headers: http::HeaderMap, body: bytes::Bytes) -> http::StatusCode {
 /// let once = ExactlyOnce::new(Verifier::new("client-secret"), LocalDeliveryLog::new());
 /// let outcome = once
-///     .process(&headers, body, |delivery| async move {
-///         let event = delivery.parse()?;
+///     .process(&headers, body, |event| async move {
+///         // `event.delivery_key()` is the key this delivery was claimed by.
 ///         println!("{} for {}", event.event_type, event.verification.verification_id);
-///         Ok::<_, cashfree_vkyc::webhook::WebhookError>(())
+///         Ok::<_, std::convert::Infallible>(())
 ///     })
 ///     .await;
-/// // 200 when handled now or before, 401 unverified, 500 when the handler
-/// // failed, 503 when another instance holds it or the log is down.
+/// // 200 when handled now or before, 401 unverified, 400 authentic but not
+/// // a payload, 500 when the handler failed, 503 when another instance
+/// // holds it or the log is down.
 /// match &outcome {
 ///     Ok(done) => done.status(),
 ///     Err(e) => e.status(),
@@ -80,6 +81,9 @@ impl Processed {
 pub enum ProcessError<E> {
     /// The delivery did not verify; nothing else happened.
     Unverified(WebhookError),
+    /// The delivery is authentic but its body is not a webhook payload;
+    /// nothing was claimed or handled.
+    Unreadable(WebhookError),
     /// The delivery log could not answer; the handler did not run (or, if
     /// it ran, its outcome could not be recorded and a redelivery may run
     /// it again).
@@ -91,8 +95,11 @@ pub enum ProcessError<E> {
 impl<E> std::fmt::Display for ProcessError<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ProcessError::Unverified(e) => write!(f, "webhook not verified: {e}"),
-            ProcessError::Log(e) => write!(f, "the delivery log could not answer: {e}"),
+            ProcessError::Unverified(_) => f.write_str("webhook not verified"),
+            ProcessError::Unreadable(_) => {
+                f.write_str("the webhook is authentic but not a payload this version reads")
+            }
+            ProcessError::Log(_) => f.write_str("the delivery log could not answer"),
             ProcessError::Handler(_) => f.write_str("the webhook handler failed"),
         }
     }
@@ -101,7 +108,7 @@ impl<E> std::fmt::Display for ProcessError<E> {
 impl<E: std::error::Error + 'static> std::error::Error for ProcessError<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ProcessError::Unverified(e) => Some(e),
+            ProcessError::Unverified(e) | ProcessError::Unreadable(e) => Some(e),
             ProcessError::Log(e) => Some(e),
             ProcessError::Handler(e) => Some(e),
         }
@@ -115,6 +122,7 @@ impl<E> ProcessError<E> {
     pub fn status(&self) -> StatusCode {
         match self {
             ProcessError::Unverified(_) => StatusCode::UNAUTHORIZED,
+            ProcessError::Unreadable(_) => StatusCode::BAD_REQUEST,
             ProcessError::Log(_) => StatusCode::SERVICE_UNAVAILABLE,
             ProcessError::Handler(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -127,6 +135,7 @@ impl ProcessError<std::convert::Infallible> {
     fn widen<E>(self) -> ProcessError<E> {
         match self {
             ProcessError::Unverified(e) => ProcessError::Unverified(e),
+            ProcessError::Unreadable(e) => ProcessError::Unreadable(e),
             ProcessError::Log(e) => ProcessError::Log(e),
             ProcessError::Handler(never) => match never {},
         }
@@ -176,22 +185,22 @@ impl ExactlyOnce {
         &self,
         headers: &HeaderMap,
         body: B,
-    ) -> Result<Claimed<B>, ProcessError<std::convert::Infallible>> {
+    ) -> Result<Claimed, ProcessError<std::convert::Infallible>> {
         let delivery = self
             .verifier
             .verify(headers, body)
             .map_err(ProcessError::Unverified)?;
-        let key = delivery.delivery_key();
+        // The one parse: the event and the key it is claimed by.
+        let event = delivery.parse().map_err(ProcessError::Unreadable)?;
         let token = fresh_token();
         let claim = self
             .log
-            .claim(&key, &token, self.lease)
+            .claim(event.delivery_key(), &token, self.lease)
             .await
             .map_err(ProcessError::Log)?;
         Ok(match claim {
             Claim::Claimed => Claimed::Yours(ClaimedDelivery {
-                delivery,
-                key,
+                event,
                 token,
                 once: self.clone(),
             }),
@@ -211,7 +220,7 @@ impl ExactlyOnce {
     ) -> Result<Processed, ProcessError<E>>
     where
         B: AsRef<[u8]>,
-        F: FnOnce(Delivery<B>) -> Fut,
+        F: FnOnce(WebhookEvent) -> Fut,
         Fut: Future<Output = Result<(), E>>,
     {
         let claimed = match self
@@ -222,8 +231,8 @@ impl ExactlyOnce {
             Claimed::Yours(claimed) => claimed,
             Claimed::Not(processed) => return Ok(processed),
         };
-        let (delivery, finish) = claimed.into_parts();
-        match handler(delivery).await {
+        let (event, finish) = claimed.into_parts();
+        match handler(event).await {
             Ok(()) => finish
                 .done()
                 .await
@@ -246,10 +255,10 @@ impl ExactlyOnce {
 // an allocation for nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
-pub enum Claimed<B: AsRef<[u8]>> {
+pub enum Claimed {
     /// The delivery is the caller's to handle; finish it with
     /// [`ClaimedDelivery::done`] or [`ClaimedDelivery::release`].
-    Yours(ClaimedDelivery<B>),
+    Yours(ClaimedDelivery),
     /// Nothing to handle: answer with [`Processed::status`].
     Not(Processed),
 }
@@ -259,18 +268,17 @@ pub enum Claimed<B: AsRef<[u8]>> {
 /// Dropped without [`done`](Self::done) or [`release`](Self::release), the
 /// claim stays until its lease runs out, and the redelivery after that is
 /// handled.
-pub struct ClaimedDelivery<B> {
-    delivery: Delivery<B>,
-    key: String,
+pub struct ClaimedDelivery {
+    event: WebhookEvent,
     token: String,
     once: ExactlyOnce,
 }
 
-impl<B: AsRef<[u8]>> std::fmt::Debug for ClaimedDelivery<B> {
+impl std::fmt::Debug for ClaimedDelivery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The event holds personal data; its key says which it is.
         f.debug_struct("ClaimedDelivery")
-            .field("key", &self.key)
-            .field("delivery", &self.delivery)
+            .field("key", &self.event.delivery_key())
             .finish_non_exhaustive()
     }
 }
@@ -283,25 +291,25 @@ pub struct ClaimTicket {
     once: ExactlyOnce,
 }
 
-impl<B: AsRef<[u8]>> ClaimedDelivery<B> {
-    /// The verified delivery.
-    pub fn delivery(&self) -> &Delivery<B> {
-        &self.delivery
+impl ClaimedDelivery {
+    /// The verified delivery, read.
+    pub fn event(&self) -> &WebhookEvent {
+        &self.event
     }
 
     /// The key it was claimed by.
     pub fn key(&self) -> &str {
-        &self.key
+        self.event.delivery_key()
     }
 
-    /// The delivery, and the claim to finish separately.
-    pub fn into_parts(self) -> (Delivery<B>, ClaimTicket) {
+    /// The event, and the claim to finish separately.
+    pub fn into_parts(self) -> (WebhookEvent, ClaimTicket) {
         let ticket = ClaimTicket {
-            key: self.key,
+            key: self.event.key.clone(),
             token: self.token,
             once: self.once,
         };
-        (self.delivery, ticket)
+        (self.event, ticket)
     }
 
     /// Marks the delivery handled: redeliveries are acknowledged without
