@@ -315,7 +315,7 @@ fn a_follower_is_a_stream_that_ends_when_all_are_final() {
         let budget = LocalBudget::new(BudgetRate::per_minute(600).unwrap());
         let client = client(sandbox.base_url(), &budget, Duration::from_secs(30));
         let (mut follower, _inbox) = Follower::new(client);
-        follower.follow_ppi("streamed", "u1");
+        follower.follow_ref(cashfree_vkyc::VerificationRef::ppi("streamed", "u1"));
         let mut changes = follower.into_stream();
         let first = changes.next().await.unwrap().unwrap();
         assert_eq!(first.source, Source::Poll);

@@ -2,8 +2,8 @@
 //! connections, and initiate exactly once when an answer is lost.
 
 use cashfree_vkyc::{
-    CallEvent, Client, Error, NotificationMode, PpiInitiateRequest, RetryPolicy, RetryReason,
-    SubStatus, VerificationSuiteInitiateRequest,
+    CallEvent, Channel, Client, Error, PpiInitiateRequest, RetryPolicy, RetryReason, SubStatus,
+    VerificationSuiteInitiateRequest,
 };
 use cashfree_vkyc_sandbox::{Fault, Operation, Sandbox};
 use std::time::Duration;
@@ -140,8 +140,7 @@ async fn initiate_after_a_dropped_response_creates_exactly_one() {
         1,
     );
 
-    let request =
-        PpiInitiateRequest::new("once-ppi", "u1").notification_mode(NotificationMode::Sms);
+    let request = PpiInitiateRequest::new("once-ppi", "u1").notification_mode(Channel::Sms);
     let v = client.ppi().initiate(&request).await.unwrap();
     assert_eq!(
         (v.verification_id.as_str(), v.sub_status.clone()),

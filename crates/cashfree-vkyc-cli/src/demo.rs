@@ -7,10 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cashfree_vkyc::webhook::Verifier;
 use cashfree_vkyc::webhook::axum::{VerifiedWebhook, WebhookRejection};
-use cashfree_vkyc::{
-    Client, NotificationMode, NotificationType, PpiInitiateRequest,
-    VerificationSuiteInitiateRequest,
-};
+use cashfree_vkyc::{Channel, Client, PpiInitiateRequest, VerificationSuiteInitiateRequest};
 use cashfree_vkyc_sandbox::{Family, Sandbox, SandboxConfig, Scenario};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,8 +104,8 @@ pub async fn run(step: Duration) -> Result<(), Failure> {
         "1. PPI  POST /ppi/kyc/vkyc  (the user passes every check; agent and auditor approve)"
     );
     let request = PpiInitiateRequest::new("demo-ppi-0001", "USER827364")
-        .notification_mode(NotificationMode::Sms)
-        .notification_mode(NotificationMode::Whatsapp)
+        .notification_mode(Channel::Sms)
+        .notification_mode(Channel::Whatsapp)
         .security_question("What is your father's name?", "John Snow");
     let v = client.ppi().initiate(&request).await?;
     print_link(&v);
@@ -126,7 +123,7 @@ pub async fn run(step: Duration) -> Result<(), Failure> {
         "\n2. Verification Suite  POST /verification/vkyc  (the agent rejects; the auditor confirms)"
     );
     let request = VerificationSuiteInitiateRequest::for_user_id("demo-vs-0001", "User0123")
-        .notification_type(NotificationType::Sms)
+        .notification_type(Channel::Sms)
         .user_template("vkyc_user_template_v1");
     let v = client.verification_suite().initiate(&request).await?;
     print_link(&v);

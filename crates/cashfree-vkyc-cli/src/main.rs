@@ -8,8 +8,8 @@ mod output;
 mod webhook_cmd;
 
 use cashfree_vkyc::{
-    Client, Environment, NotificationMode, NotificationType, PpiInitiateRequest, SecurityQuestion,
-    Verification, VerificationSuiteInitiateRequest,
+    Channel, Client, Environment, PpiInitiateRequest, SecurityQuestion, Verification,
+    VerificationRef, VerificationSuiteInitiateRequest,
 };
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -243,19 +243,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         } => {
             let client = client(g, &target.connection.over(&cli.connection))?;
             let poll = Duration::from_millis(poll_ms.max(1));
-            let watch = match (target.api, &target.verification_id, &target.user_id) {
-                (ApiFamily::Ppi, Some(id), Some(user)) => client.ppi().watch(id, user),
-                (ApiFamily::VerificationSuite, Some(id), _) => {
-                    client.verification_suite().watch(id)
-                }
-                _ => {
-                    return Err(usage(
-                        "watch needs --verification-id (and --user-id for PPI)",
-                    ));
-                }
-            }
-            .deadline(Duration::from_secs(deadline_secs))
-            .poll_interval(poll, poll * 15);
+            let watch = client
+                .watch(reference(&target)?)
+                .deadline(Duration::from_secs(deadline_secs))
+                .poll_interval(poll, poll * 15);
             let label = target.verification_id.clone().unwrap_or_default();
             let last = output::follow(format, &label, watch).await?;
             output::outcome(format, &last);
@@ -352,15 +343,8 @@ async fn initiate(client: &Client, args: InitiateArgs) -> Result<Verification, F
                 .ok_or_else(|| usage("PPI initiate needs --user-id"))?;
             let mut request = PpiInitiateRequest::new(&args.verification_id, user_id)
                 .security_questions(questions);
-            for channel in &args.notify {
-                // The command takes either case; PPI's API takes upper case.
-                let mode = NotificationMode::from(channel.to_ascii_uppercase());
-                if !mode.is_known() {
-                    return Err(usage(format!(
-                        "--notify {channel}: PPI sends on sms or whatsapp"
-                    )));
-                }
-                request = request.notification_mode(mode);
+            for channel in channels(&args)? {
+                request = request.notification_mode(channel);
             }
             Ok(client.ppi().initiate(&request).await?)
         }
@@ -380,13 +364,7 @@ async fn initiate(client: &Client, args: InitiateArgs) -> Result<Verification, F
                 }
             }
             .security_questions(questions);
-            for channel in &args.notify {
-                let channel = NotificationType::from(channel.to_ascii_lowercase());
-                if !channel.is_known() {
-                    return Err(usage(format!(
-                        "--notify {channel}: the Verification Suite sends on sms, whatsapp or email"
-                    )));
-                }
+            for channel in channels(&args)? {
                 request = request.notification_type(channel);
             }
             if let Some(t) = args.user_template {
@@ -400,24 +378,37 @@ async fn initiate(client: &Client, args: InitiateArgs) -> Result<Verification, F
     }
 }
 
-pub(crate) async fn status(client: &Client, target: &Target) -> Result<Verification, Failure> {
-    match (
-        target.api,
-        &target.verification_id,
-        target.reference_id,
-        &target.user_id,
-    ) {
-        (ApiFamily::Ppi, Some(id), None, Some(user)) => Ok(client.ppi().status(id, user).await?),
-        (ApiFamily::Ppi, ..) => Err(usage("PPI status needs --user-id and --verification-id")),
-        (ApiFamily::VerificationSuite, Some(id), None, _) => {
-            Ok(client.verification_suite().status(id).await?)
-        }
-        (ApiFamily::VerificationSuite, None, Some(reference), _) => Ok(client
-            .verification_suite()
-            .status_by_reference_id(reference)
-            .await?),
-        (ApiFamily::VerificationSuite, ..) => {
+/// The `--notify` channels, in either family's spelling; the library
+/// says which a family does not take.
+fn channels(args: &InitiateArgs) -> Result<Vec<Channel>, Failure> {
+    args.notify
+        .iter()
+        .map(|c| c.parse().map_err(|e| usage(format!("--notify: {e}"))))
+        .collect()
+}
+
+/// The verification a command names, for the client's family-free calls.
+fn reference(target: &Target) -> Result<VerificationRef, Failure> {
+    match (target.api, &target.verification_id, &target.user_id) {
+        (ApiFamily::Ppi, Some(id), Some(user)) => Ok(VerificationRef::ppi(id, user)),
+        (ApiFamily::Ppi, ..) => Err(usage(
+            "a PPI verification is named by --verification-id and --user-id",
+        )),
+        (ApiFamily::VerificationSuite, Some(id), _) => Ok(VerificationRef::verification_suite(id)),
+        (ApiFamily::VerificationSuite, None, _) => {
             Err(usage("give --verification-id or --reference-id"))
         }
+    }
+}
+
+pub(crate) async fn status(client: &Client, target: &Target) -> Result<Verification, Failure> {
+    match (target.api, target.reference_id) {
+        (ApiFamily::VerificationSuite, Some(reference)) if target.verification_id.is_none() => {
+            Ok(client
+                .verification_suite()
+                .status_by_reference_id(reference)
+                .await?)
+        }
+        _ => Ok(client.status(&reference(target)?).await?),
     }
 }

@@ -9,8 +9,7 @@
 //! ```
 
 use cashfree_vkyc::{
-    Client, Environment, NotificationMode, NotificationType, PpiInitiateRequest,
-    VerificationSuiteInitiateRequest,
+    Channel, Client, Environment, PpiInitiateRequest, VerificationSuiteInitiateRequest,
 };
 
 #[tokio::main]
@@ -19,7 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let suffix = std::process::id();
 
     let ppi = PpiInitiateRequest::new(format!("example-ppi-{suffix}"), "USER827364")
-        .notification_mode(NotificationMode::Sms)
+        .notification_mode(Channel::Sms)
         .security_question("What is your father's name?", "John Snow");
     let v = client.ppi().initiate(&ppi).await?;
     println!(
@@ -29,7 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let vs =
         VerificationSuiteInitiateRequest::for_user_id(format!("example-vs-{suffix}"), "User0123")
-            .notification_type(NotificationType::Sms);
+            .notification_type(Channel::Sms);
     match client.verification_suite().initiate(&vs).await {
         Ok(v) => println!(
             "Verification Suite: {} has reference_id {:?}",

@@ -6,6 +6,8 @@ use crate::error::{Error, Result};
 use crate::ops::{Ppi, VerificationSuite};
 use crate::retry::RetryPolicy;
 use crate::transport::Credentials;
+use crate::verification::{Verification, VerificationRef};
+use crate::watch::Watch;
 use cashfree_vkyc_raw::{Hooks, ppi as raw_ppi, verification_suite as raw_vs};
 use http::HeaderValue;
 use std::fmt;
@@ -331,6 +333,33 @@ impl Client {
     /// The Verification Suite Video KYC operations (`/verification/vkyc`).
     pub fn verification_suite(&self) -> VerificationSuite<'_> {
         VerificationSuite { client: self }
+    }
+
+    /// The current status of any verification, whichever its family.
+    ///
+    /// ```no_run
+    /// use cashfree_vkyc::{Client, Environment, VerificationRef};
+    ///
+    /// # async fn run(client: Client) -> Result<(), cashfree_vkyc::Error> {
+    /// let v = client.status(&VerificationRef::ppi("vkyc_0001", "USER827364")).await?;
+    /// println!("{} {}", v.sub_status, v.outcome());
+    /// # Ok(()) }
+    /// ```
+    pub async fn status(&self, verification: &VerificationRef) -> Result<Verification> {
+        match verification {
+            VerificationRef::Ppi {
+                verification_id,
+                user_id,
+            } => self.ppi().status(verification_id, user_id).await,
+            VerificationRef::VerificationSuite { verification_id } => {
+                self.verification_suite().status(verification_id).await
+            }
+        }
+    }
+
+    /// Follows any verification until it is final; see [`Watch`].
+    pub fn watch(&self, verification: VerificationRef) -> Watch {
+        Watch::new(self.clone(), verification)
     }
 
     /// The environment the client talks to.

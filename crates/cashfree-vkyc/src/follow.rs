@@ -4,7 +4,7 @@
 use crate::client::Client;
 use crate::error::Error;
 use crate::status::{SubStatus, VkycStatus};
-use crate::verification::{Api, Verification};
+use crate::verification::{Api, Verification, VerificationRef};
 use crate::webhook::WebhookEvent;
 use std::collections::HashMap;
 use std::fmt;
@@ -25,14 +25,14 @@ use tokio::time::Instant;
 /// A final verification is yielded once more and then no longer followed.
 ///
 /// ```no_run
-/// use cashfree_vkyc::{Client, Follower};
+/// use cashfree_vkyc::{Client, Follower, VerificationRef};
 /// use std::time::Duration;
 ///
 /// # async fn run(client: Client) {
 /// let (follower, inbox) = Follower::new(client);
 /// let mut follower = follower.staleness(Duration::from_secs(120));
-/// follower.follow_ppi("vkyc_0001", "USER827364");
-/// follower.follow_verification_suite("vkyc_0002");
+/// follower.follow_ref(VerificationRef::ppi("vkyc_0001", "USER827364"));
+/// follower.follow_ref(VerificationRef::verification_suite("vkyc_0002"));
 /// // In the webhook receiver: inbox.record(&event) for each verified event.
 /// # let _ = inbox;
 /// while let Some(change) = follower.next().await {
@@ -153,16 +153,18 @@ impl Follower {
         self
     }
 
-    /// Follows a PPI verification; it is polled soon unless a webhook
+    /// Follows a verification by name; it is polled soon unless a webhook
     /// comes first.
-    pub fn follow_ppi(&mut self, verification_id: impl Into<String>, user_id: impl Into<String>) {
-        self.insert(Api::Ppi, verification_id.into(), Some(user_id.into()), None);
-    }
-
-    /// Follows a Verification Suite verification; it is polled soon unless
-    /// a webhook comes first.
-    pub fn follow_verification_suite(&mut self, verification_id: impl Into<String>) {
-        self.insert(Api::VerificationSuite, verification_id.into(), None, None);
+    pub fn follow_ref(&mut self, verification: VerificationRef) {
+        let api = verification.api();
+        let user_id = verification.user_id().map(str::to_owned);
+        let verification_id = match verification {
+            VerificationRef::Ppi {
+                verification_id, ..
+            }
+            | VerificationRef::VerificationSuite { verification_id } => verification_id,
+        };
+        self.insert(api, verification_id, user_id, None);
     }
 
     /// Follows a verification whose state is known (what `initiate`
@@ -269,13 +271,8 @@ impl Follower {
 
     async fn poll(&self, key: &(Api, String)) -> Result<Verification, Error> {
         let (api, verification_id) = key;
-        match api {
-            Api::VerificationSuite => {
-                self.client
-                    .verification_suite()
-                    .status(verification_id)
-                    .await
-            }
+        let verification = match api {
+            Api::VerificationSuite => VerificationRef::verification_suite(verification_id),
             Api::Ppi => {
                 let user_id = self
                     .open
@@ -287,9 +284,10 @@ impl Follower {
                             "a PPI verification is polled by its user_id, which the follower was not given",
                         )
                     })?;
-                self.client.ppi().status(verification_id, user_id).await
+                VerificationRef::ppi(verification_id, user_id)
             }
-        }
+        };
+        self.client.status(&verification).await
     }
 
     /// Records what was learned; the change, if it is one.

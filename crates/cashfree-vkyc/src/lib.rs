@@ -21,7 +21,7 @@
 //!   implementations are here; Redis ones are in `cashfree-vkyc-redis`.
 //!
 //! ```
-//! use cashfree_vkyc::{Client, Environment, NotificationMode, Outcome, PpiInitiateRequest};
+//! use cashfree_vkyc::{Client, Environment, Channel, Outcome, PpiInitiateRequest};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -31,7 +31,7 @@
 //! let client = Client::new("CF_CLIENT_ID", "CF_CLIENT_SECRET", environment)?;
 //!
 //! let request = PpiInitiateRequest::new("vkyc_0001", "USER827364")
-//!     .notification_mode(NotificationMode::Sms)
+//!     .notification_mode(Channel::Sms)
 //!     .security_question("What is your father's name?", "John Snow");
 //! let verification = client.ppi().initiate(&request).await?;
 //! println!("send the user to {:?}", verification.vkyc_link);
@@ -104,8 +104,8 @@ pub use error::{
 pub use follow::{Change, Changes, FollowError, Follower, Inbox, Source};
 pub use ops::{Ppi, VerificationSuite};
 pub use request::{
-    NotificationMode, NotificationType, PpiInitiateRequest, SecurityQuestion, User,
-    VerificationSuiteInitiateRequest, validate_user_id, validate_verification_id,
+    Channel, PpiInitiateRequest, SecurityQuestion, User, VerificationSuiteInitiateRequest,
+    validate_user_id, validate_verification_id,
 };
 pub use retry::RetryPolicy;
 #[cfg(feature = "two-factor")]
@@ -115,7 +115,7 @@ pub use status::{Outcome, Phase, SubStatus, VkycStatus};
 #[cfg(feature = "chrono")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 pub use verification::Timestamp;
-pub use verification::{Api, CashfreeId, LenientTime, Verification};
+pub use verification::{Api, CashfreeId, LenientTime, Verification, VerificationRef};
 pub use watch::Watch;
 
 /// `cashfree-vkyc/<version>`, sent as the `user-agent`.

@@ -10,8 +10,8 @@ use crate::request::{
     PpiInitiateRequest, User, VerificationSuiteInitiateRequest, validate_user_id,
     validate_verification_id,
 };
-use crate::verification::{Api, CashfreeId, Texts, Verification};
-use crate::watch::{Target, Watch};
+use crate::verification::{Api, CashfreeId, Texts, Verification, VerificationRef};
+use crate::watch::Watch;
 use cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest;
 use tracing::Instrument;
 
@@ -138,13 +138,8 @@ impl Ppi<'_> {
 
     /// Follows a verification until it is final; see [`Watch`].
     pub fn watch(&self, verification_id: impl Into<String>, user_id: impl Into<String>) -> Watch {
-        Watch::new(
-            self.client.clone(),
-            Target::Ppi {
-                user_id: user_id.into(),
-                verification_id: verification_id.into(),
-            },
-        )
+        self.client
+            .watch(VerificationRef::ppi(verification_id, user_id))
     }
 }
 
@@ -255,11 +250,7 @@ impl VerificationSuite<'_> {
 
     /// Follows a verification until it is final; see [`Watch`].
     pub fn watch(&self, verification_id: impl Into<String>) -> Watch {
-        Watch::new(
-            self.client.clone(),
-            Target::VerificationSuite {
-                verification_id: verification_id.into(),
-            },
-        )
+        self.client
+            .watch(VerificationRef::verification_suite(verification_id))
     }
 }

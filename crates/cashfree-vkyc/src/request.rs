@@ -128,38 +128,84 @@ macro_rules! question_builders {
     };
 }
 
-crate::strings::string_enum! {
-    /// A channel the PPI API sends the link on (`notification_modes`).
-    /// Cashfree's schema allows only the known values; another one fails
-    /// validation before anything is sent.
-    NotificationMode {
-        /// SMS.
-        Sms = "SMS",
-        /// WhatsApp.
-        Whatsapp = "WHATSAPP",
+/// A channel Cashfree sends the link on, for either family: PPI's
+/// `notification_modes` (`SMS`, `WHATSAPP`) and the Verification Suite's
+/// `notification_types` (`sms`, `whatsapp`, `email`).
+///
+/// Closed on purpose: a request never carries a channel Cashfree does
+/// not document. PPI sends no e-mail, so asking it for [`Email`](Self::Email)
+/// is a [`ValidationError`] from `validate()` and from the call alike.
+///
+/// ```
+/// use cashfree_vkyc::Channel;
+///
+/// assert_eq!("WhatsApp".parse::<Channel>(), Ok(Channel::Whatsapp));
+/// assert_eq!(Channel::Sms.verification_suite_name(), "sms");
+/// assert_eq!(Channel::Sms.ppi_name(), Some("SMS"));
+/// assert_eq!(Channel::Email.ppi_name(), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Channel {
+    /// SMS.
+    Sms,
+    /// WhatsApp.
+    Whatsapp,
+    /// E-mail (Verification Suite only).
+    Email,
+}
+
+impl Channel {
+    /// The name in PPI's `notification_modes`; `None` for a channel PPI
+    /// does not document.
+    pub fn ppi_name(self) -> Option<&'static str> {
+        match self {
+            Channel::Sms => Some("SMS"),
+            Channel::Whatsapp => Some("WHATSAPP"),
+            Channel::Email => None,
+        }
+    }
+
+    /// The name in the Verification Suite's `notification_types`.
+    pub fn verification_suite_name(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Whatsapp => "whatsapp",
+            Channel::Email => "email",
+        }
     }
 }
 
-crate::strings::string_enum! {
-    /// A channel the Verification Suite sends the link on
-    /// (`notification_types`). Other text is sent as it is.
-    NotificationType {
-        /// SMS.
-        Sms = "sms",
-        /// WhatsApp.
-        Whatsapp = "whatsapp",
-        /// E-mail (named in the page's prose).
-        Email = "email",
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.verification_suite_name())
+    }
+}
+
+impl std::str::FromStr for Channel {
+    type Err = ValidationError;
+
+    /// Either family's name, in any case.
+    fn from_str(s: &str) -> Result<Self, ValidationError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sms" => Ok(Channel::Sms),
+            "whatsapp" => Ok(Channel::Whatsapp),
+            "email" => Ok(Channel::Email),
+            _ => Err(ValidationError::new(
+                "notification channel",
+                format!("{s:?} is not one of sms, whatsapp, email"),
+            )),
+        }
     }
 }
 
 /// `POST /ppi/kyc/vkyc`: start a Video KYC for a PPI user.
 ///
 /// ```
-/// use cashfree_vkyc::{NotificationMode, PpiInitiateRequest};
+/// use cashfree_vkyc::{Channel, PpiInitiateRequest};
 ///
 /// let request = PpiInitiateRequest::new("vkyc_0001", "USER827364")
-///     .notification_mode(NotificationMode::Sms)
+///     .notification_mode(Channel::Sms)
 ///     .security_question("What is your father's name?", "John Snow");
 /// assert!(request.validate().is_ok());
 /// ```
@@ -170,8 +216,8 @@ pub struct PpiInitiateRequest {
     pub user_id: String,
     /// Your unique identifier for this verification.
     pub verification_id: String,
-    /// Channels to send the link on.
-    pub notification_modes: Vec<NotificationMode>,
+    /// Channels to send the link on (SMS and WhatsApp).
+    pub notification_modes: Vec<Channel>,
     /// Questions the agent asks.
     pub security_questions: Vec<SecurityQuestion>,
 }
@@ -189,7 +235,7 @@ impl PpiInitiateRequest {
     }
 
     /// Adds a channel to send the link on.
-    pub fn notification_mode(mut self, mode: NotificationMode) -> Self {
+    pub fn notification_mode(mut self, mode: Channel) -> Self {
         if !self.notification_modes.contains(&mode) {
             self.notification_modes.push(mode);
         }
@@ -202,7 +248,24 @@ impl PpiInitiateRequest {
     pub fn validate(&self) -> Result<(), ValidationError> {
         validate_user_id(&self.user_id)?;
         validate_verification_id(&self.verification_id)?;
+        self.ppi_modes()?;
         validate_questions(&self.security_questions)
+    }
+
+    /// The channels as PPI's schema names them; a channel it does not
+    /// document breaks the rule.
+    fn ppi_modes(&self) -> Result<Vec<ppi_raw::PpiNotificationMode>, ValidationError> {
+        self.notification_modes
+            .iter()
+            .map(|m| match m {
+                Channel::Sms => Ok(ppi_raw::PpiNotificationMode::Sms),
+                Channel::Whatsapp => Ok(ppi_raw::PpiNotificationMode::Whatsapp),
+                Channel::Email => Err(ValidationError::new(
+                    "notification_modes",
+                    "PPI sends the link by SMS or WHATSAPP only, not e-mail",
+                )),
+            })
+            .collect()
     }
 
     pub(crate) fn to_raw(&self) -> Result<ppi_raw::PpiVkycInitiateRequest, ValidationError> {
@@ -216,18 +279,7 @@ impl PpiInitiateRequest {
                 .verification_id
                 .parse()
                 .map_err(|e| convert("verification_id", e))?,
-            notification_modes: self
-                .notification_modes
-                .iter()
-                .map(|m| match m {
-                    NotificationMode::Sms => Ok(ppi_raw::PpiNotificationMode::Sms),
-                    NotificationMode::Whatsapp => Ok(ppi_raw::PpiNotificationMode::Whatsapp),
-                    other => Err(ValidationError::new(
-                        "notification_modes",
-                        format!("{:?} is not one of SMS, WHATSAPP", other.as_str()),
-                    )),
-                })
-                .collect::<Result<_, _>>()?,
+            notification_modes: self.ppi_modes()?,
             security_questions: self
                 .security_questions
                 .iter()
@@ -264,10 +316,10 @@ pub enum User {
 /// `POST /verification/vkyc`: start a Video KYC in the Verification Suite.
 ///
 /// ```
-/// use cashfree_vkyc::{NotificationType, VerificationSuiteInitiateRequest};
+/// use cashfree_vkyc::{Channel, VerificationSuiteInitiateRequest};
 ///
 /// let request = VerificationSuiteInitiateRequest::for_user_id("vkyc_0001", "User0123")
-///     .notification_type(NotificationType::Sms)
+///     .notification_type(Channel::Sms)
 ///     .user_template("vkyc_user_template_v1");
 /// assert!(request.validate().is_ok());
 /// ```
@@ -279,7 +331,7 @@ pub struct VerificationSuiteInitiateRequest {
     /// The user.
     pub user: User,
     /// Channels to send the link on.
-    pub notification_types: Vec<NotificationType>,
+    pub notification_types: Vec<Channel>,
     /// The user template's name.
     pub user_template: Option<String>,
     /// The agent template's name.
@@ -317,7 +369,7 @@ impl VerificationSuiteInitiateRequest {
     }
 
     /// Adds a channel to send the link on.
-    pub fn notification_type(mut self, channel: NotificationType) -> Self {
+    pub fn notification_type(mut self, channel: Channel) -> Self {
         if !self.notification_types.contains(&channel) {
             self.notification_types.push(channel);
         }
@@ -394,7 +446,7 @@ impl VerificationSuiteInitiateRequest {
             notification_types: self
                 .notification_types
                 .iter()
-                .map(|t| t.as_str().to_owned())
+                .map(|t| t.verification_suite_name().to_owned())
                 .collect(),
             user_template: self.user_template.clone(),
             agent_template: self.agent_template.clone(),
@@ -460,29 +512,33 @@ mod tests {
     }
 
     #[test]
-    fn channels_are_cashfrees_text_and_unknown_ones_are_kept() {
-        assert_eq!("SMS".parse::<NotificationMode>(), Ok(NotificationMode::Sms));
+    fn one_channel_type_named_per_family() {
+        for (text, channel) in [
+            ("SMS", Channel::Sms),
+            ("sms", Channel::Sms),
+            ("WHATSAPP", Channel::Whatsapp),
+            ("email", Channel::Email),
+        ] {
+            assert_eq!(text.parse::<Channel>(), Ok(channel));
+        }
         assert_eq!(
-            NotificationType::from("whatsapp"),
-            NotificationType::Whatsapp
+            "rcs".parse::<Channel>().unwrap_err().field,
+            "notification channel"
         );
-        let email = NotificationMode::from("EMAIL");
-        assert_eq!(email, NotificationMode::Unknown("EMAIL".into()));
-        assert_eq!(email.as_str(), "EMAIL");
-        // PPI's schema has no such value: refused before anything is sent.
-        let e = PpiInitiateRequest::new("v", "u")
-            .notification_mode(email)
-            .to_raw()
-            .unwrap_err();
-        assert_eq!(e.field, "notification_modes");
-        // The Verification Suite takes any text.
+        // PPI sends no e-mail: `validate()` and the call refuse it alike.
+        let request = PpiInitiateRequest::new("v", "u").notification_mode(Channel::Email);
+        let checked = request.validate().unwrap_err();
+        assert_eq!(checked.field, "notification_modes");
+        assert_eq!(request.to_raw().unwrap_err(), checked);
+        // The Verification Suite takes it, in its own case.
         let raw = VerificationSuiteInitiateRequest::for_user_id("v", "u")
-            .notification_type(NotificationType::from("rcs"))
+            .notification_type(Channel::Email)
+            .notification_type(Channel::Whatsapp)
             .to_raw()
             .unwrap();
         assert_eq!(
             serde_json::to_value(&raw).unwrap()["notification_types"],
-            serde_json::json!(["rcs"])
+            serde_json::json!(["email", "whatsapp"])
         );
     }
 
@@ -497,7 +553,7 @@ mod tests {
             serde_json::json!({"verification_id": "v1", "user_reference_id": 11174})
         );
         let raw = PpiInitiateRequest::new("v", "u")
-            .notification_mode(NotificationMode::Whatsapp)
+            .notification_mode(Channel::Whatsapp)
             .to_raw()
             .unwrap();
         let json = serde_json::to_value(&raw).unwrap();

@@ -6,20 +6,10 @@
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::status::SubStatus;
-use crate::verification::Verification;
+use crate::verification::{Verification, VerificationRef};
 use backon::{BackoffBuilder, ExponentialBackoff, ExponentialBuilder};
 use std::time::Duration;
 use tokio::time::Instant;
-
-pub(crate) enum Target {
-    Ppi {
-        user_id: String,
-        verification_id: String,
-    },
-    VerificationSuite {
-        verification_id: String,
-    },
-}
 
 /// Polls a verification and yields each change of sub-status, until the
 /// verification is final or the deadline passes.
@@ -43,7 +33,7 @@ pub(crate) enum Target {
 /// ```
 pub struct Watch {
     client: Client,
-    target: Target,
+    target: VerificationRef,
     deadline: Duration,
     poll_interval: Duration,
     max_poll_interval: Duration,
@@ -55,7 +45,7 @@ pub struct Watch {
 }
 
 impl Watch {
-    pub(crate) fn new(client: Client, target: Target) -> Self {
+    pub(crate) fn new(client: Client, target: VerificationRef) -> Self {
         Watch {
             client,
             target,
@@ -100,18 +90,7 @@ impl Watch {
     }
 
     async fn fetch(&self) -> Result<Verification> {
-        match &self.target {
-            Target::Ppi {
-                user_id,
-                verification_id,
-            } => self.client.ppi().status(verification_id, user_id).await,
-            Target::VerificationSuite { verification_id } => {
-                self.client
-                    .verification_suite()
-                    .status(verification_id)
-                    .await
-            }
-        }
+        self.client.status(&self.target).await
     }
 
     /// The next change, `None` once the verification was final, or an

@@ -5,10 +5,15 @@ use crate::error::DecodeError;
 pub use crate::lenient::LenientTime;
 #[cfg(feature = "chrono")]
 pub use crate::lenient::Timestamp;
-use crate::lenient::text;
 use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
 use bytes::Bytes;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
+pub use reference::VerificationRef;
+pub(crate) use texts::Texts;
+use texts::{present, reference};
+
+mod reference;
+mod texts;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -149,7 +154,7 @@ pub struct Verification {
 
 /// The JSON names the view models, per family; every other field of a
 /// body is [`Verification::extra`].
-const MODELED: [(Api, &[&str]); 2] = [
+pub(crate) const MODELED: [(Api, &[&str]); 2] = [
     (
         Api::VerificationSuite,
         &[
@@ -186,26 +191,11 @@ const MODELED: [(Api, &[&str]); 2] = [
 
 impl Api {
     /// Whether the view models `field` for this family.
-    fn models(self, field: &str) -> bool {
+    pub(crate) fn models(self, field: &str) -> bool {
         MODELED
             .iter()
             .any(|(api, names)| *api == self && names.contains(&field))
     }
-}
-
-/// `""` reads as absent, as Cashfree writes it in webhooks.
-fn present(text: Option<String>) -> Option<String> {
-    text.filter(|t| !t.is_empty())
-}
-
-/// The user's reference id, whether sent as a number or as text.
-fn reference(id: Option<String>) -> Option<i64> {
-    id.and_then(|t| t.trim().parse().ok())
-}
-
-/// A generated id that may be a number or text, as its text.
-fn id_text(id: Option<impl fmt::Display>) -> Option<String> {
-    present(id.map(|id| id.to_string()))
 }
 
 impl PartialEq for Verification {
@@ -224,107 +214,6 @@ impl PartialEq for Verification {
             && self.auditor_remarks == other.auditor_remarks
             && self.recording_link == other.recording_link
             && self.raw() == other.raw()
-    }
-}
-
-/// The texts of the modeled fields, in one place for every input.
-#[derive(Default)]
-pub(crate) struct Texts {
-    pub(crate) verification_id: Option<String>,
-    pub(crate) cashfree_id: Option<String>,
-    pub(crate) user_id: Option<String>,
-    pub(crate) user_reference_id: Option<String>,
-    pub(crate) status: Option<String>,
-    pub(crate) sub_status: Option<String>,
-    pub(crate) vkyc_link: Option<String>,
-    pub(crate) link_expiry: Option<String>,
-    pub(crate) meeting_schedule: Option<String>,
-    pub(crate) agent_remarks: Option<String>,
-    pub(crate) auditor_remarks: Option<String>,
-    pub(crate) recording_link: Option<String>,
-}
-
-impl From<ppi_raw::PpiVkycResponse> for Texts {
-    fn from(r: ppi_raw::PpiVkycResponse) -> Self {
-        Texts {
-            verification_id: r.verification_id,
-            cashfree_id: id_text(r.cf_verification_id),
-            user_id: r.user_id,
-            user_reference_id: None,
-            status: r.status,
-            sub_status: r.sub_status,
-            vkyc_link: r.vkyc_link,
-            link_expiry: r.link_expiry,
-            meeting_schedule: r.meeting_schedule,
-            agent_remarks: r.agent_remarks,
-            auditor_remarks: r.auditor_remarks,
-            recording_link: None,
-        }
-    }
-}
-
-impl From<vs_raw::GetVkycLinkResponseSchema> for Texts {
-    fn from(r: vs_raw::GetVkycLinkResponseSchema) -> Self {
-        Texts {
-            verification_id: r.verification_id,
-            cashfree_id: id_text(r.reference_id),
-            user_id: r.user_id,
-            user_reference_id: id_text(r.user_reference_id),
-            status: r.status,
-            sub_status: r.sub_status,
-            vkyc_link: r.vkyc_link,
-            link_expiry: r.link_expiry,
-            meeting_schedule: r.meeting_schedule,
-            agent_remarks: r.agent_remarks,
-            auditor_remarks: r.auditor_remarks,
-            recording_link: r.recording_link,
-        }
-    }
-}
-
-impl From<vs_raw::VkycLinkResponseSchema> for Texts {
-    fn from(r: vs_raw::VkycLinkResponseSchema) -> Self {
-        Texts {
-            verification_id: r.verification_id,
-            cashfree_id: id_text(r.reference_id),
-            user_id: r.user_id,
-            user_reference_id: id_text(r.user_reference_id),
-            status: r.status,
-            sub_status: r.sub_status,
-            vkyc_link: r.vkyc_link,
-            link_expiry: r.link_expiry,
-            meeting_schedule: None,
-            agent_remarks: r.agent_remarks,
-            auditor_remarks: r.auditor_remarks,
-            recording_link: None,
-        }
-    }
-}
-
-impl Texts {
-    /// The fields `api` documents, from a JSON object, read as leniently
-    /// as Cashfree writes them.
-    fn from_map(api: Api, map: &Map<String, Value>) -> Self {
-        let field = |name: &str| {
-            api.models(name)
-                .then(|| map.get(name))
-                .flatten()
-                .and_then(text)
-        };
-        Texts {
-            verification_id: field("verification_id"),
-            cashfree_id: field("reference_id").or_else(|| field("cf_verification_id")),
-            user_id: field("user_id"),
-            user_reference_id: field("user_reference_id"),
-            status: field("status"),
-            sub_status: field("sub_status"),
-            vkyc_link: field("vkyc_link"),
-            link_expiry: field("link_expiry"),
-            meeting_schedule: field("meeting_schedule"),
-            agent_remarks: field("agent_remarks"),
-            auditor_remarks: field("auditor_remarks"),
-            recording_link: field("recording_link"),
-        }
     }
 }
 
