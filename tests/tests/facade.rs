@@ -409,7 +409,7 @@ async fn watch_gives_up_at_the_deadline() {
         SubStatus::LinkGenerated
     );
     match watch.next().await {
-        Some(Err(Error::DeadlineExceeded {
+        Some(Err(cashfree_vkyc::WatchError::DeadlineExceeded {
             last_sub_status, ..
         })) => assert_eq!(last_sub_status, "LINK_GENERATED"),
         other => panic!("expected the deadline, got {other:?}"),

@@ -1,6 +1,6 @@
 //! What the facade never reveals, and the 2FA signature it sends.
 
-use cashfree_vkyc::{Client, Error, PpiInitiateRequest, RetryPolicy};
+use cashfree_vkyc::{Client, PpiInitiateRequest, RetryPolicy};
 use cashfree_vkyc_sandbox::{Fault, Operation, Sandbox};
 use std::time::Duration;
 use workspace_tests::canned::{Canned, Reply};
@@ -104,7 +104,9 @@ async fn two_factor_signature_decrypts_to_client_id_and_time() {
     let bad = Client::builder("id", SECRET)
         .public_key_pem("-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----")
         .build();
-    assert!(matches!(bad, Err(Error::Config(_))));
+    let bad = bad.unwrap_err();
+    assert_eq!(bad.setting, "public_key");
+    assert!(!bad.to_string().contains(SECRET), "{bad}");
 }
 
 /// Decrypts with the test private key and the `openssl` command: an

@@ -2,7 +2,7 @@
 
 use crate::call::{CallEvent, Shared};
 use crate::coordination::RateBudget;
-use crate::error::{Error, Result};
+use crate::error::{BuildError, Result};
 use crate::ops::{Ppi, VerificationSuite};
 use crate::retry::RetryPolicy;
 use crate::transport::Credentials;
@@ -125,7 +125,7 @@ impl ClientBuilder {
 
     /// The largest response body to read, in bytes (default
     /// [`DEFAULT_MAX_RESPONSE_BYTES`]). A larger answer is not read past the
-    /// limit and fails with [`Error::ResponseTooLarge`].
+    /// limit and fails with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
         self
@@ -148,7 +148,7 @@ impl ClientBuilder {
 
     /// How long an attempt may wait for a permit from the rate budget
     /// (default 30 s). When none comes in time the call fails with
-    /// [`Error::RateLimited`] and nothing is sent.
+    /// [`Error::RateLimited`](crate::Error::RateLimited) and nothing is sent.
     pub fn max_budget_wait(mut self, wait: Duration) -> Self {
         self.max_budget_wait = wait;
         self
@@ -170,7 +170,7 @@ impl ClientBuilder {
     ///     })
     ///     .build()?;
     /// # let _ = client;
-    /// # Ok::<(), cashfree_vkyc::Error>(())
+    /// # Ok::<(), cashfree_vkyc::BuildError>(())
     /// ```
     pub fn on_event(mut self, on_event: impl Fn(&CallEvent) + Send + Sync + 'static) -> Self {
         self.on_event = Some(Arc::new(on_event));
@@ -194,28 +194,31 @@ impl ClientBuilder {
     }
 
     /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<Client> {
+    pub fn build(self) -> Result<Client, BuildError> {
         let root = self.environment.base_url().to_owned();
         let url = reqwest::Url::parse(&root)
-            .map_err(|e| Error::Config(format!("base URL {root:?}: {e}")))?;
+            .map_err(|e| BuildError::new("base_url", format!("{root:?}: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(Error::Config(format!(
-                "base URL {root:?} must be an http(s) URL with a host"
-            )));
+            return Err(BuildError::new(
+                "base_url",
+                format!("{root:?} must be an http(s) URL with a host"),
+            ));
         }
         if self.client_id.is_empty() || self.client_secret.is_empty() {
-            return Err(Error::Config(
-                "client id and client secret must not be empty".into(),
+            return Err(BuildError::new(
+                "credentials",
+                "client id and client secret must not be empty",
             ));
         }
         let header = |name: &str, value: &str, sensitive: bool| {
             let mut v = HeaderValue::from_str(value).map_err(|_| {
-                Error::Config(format!(
-                    "{name} holds characters that cannot go in a header"
-                ))
+                BuildError::new(
+                    "credentials",
+                    format!("the {name} holds characters that cannot go in a header"),
+                )
             })?;
             v.set_sensitive(sensitive);
-            Ok::<_, Error>(v)
+            Ok::<_, BuildError>(v)
         };
         // A client built here sends the user-agent itself; one given by the
         // caller gets it on each request.
@@ -230,13 +233,16 @@ impl ClientBuilder {
                 .timeout(self.timeout)
                 .user_agent(crate::USER_AGENT)
                 .build()
-                .map_err(|e| Error::Config(format!("HTTP client: {e}")))?,
+                .map_err(|e| BuildError::new("http_client", e.to_string()))?,
         };
         #[cfg(feature = "two-factor")]
         let signer = match &self.public_key_pem {
             Some(pem) => {
                 let signer = crate::signing::Signer::from_pem(pem)?;
-                signer.sign(&self.client_id)?; // fail now, not on the first request
+                // Fail now, not on the first request.
+                signer
+                    .sign(&self.client_id)
+                    .map_err(|e| BuildError::new("public_key", e.to_string()))?;
                 Some(signer)
             }
             None => None,
@@ -295,7 +301,7 @@ impl Client {
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
         environment: Environment,
-    ) -> Result<Self> {
+    ) -> Result<Self, BuildError> {
         Self::builder(client_id, client_secret)
             .environment(environment)
             .build()

@@ -8,8 +8,10 @@
 //! response carries Cashfree's `x-request-id`, which its support asks for.
 
 mod api;
+mod build;
 
 pub use api::ApiError;
+pub use build::BuildError;
 
 use std::fmt;
 use std::time::Duration;
@@ -86,17 +88,10 @@ pub enum Error {
         source: crate::coordination::StoreError,
     },
 
-    /// A follow-up with [`Watch`](crate::Watch) reached its deadline before
-    /// the verification was final.
-    DeadlineExceeded {
-        /// How long the watch ran.
-        waited: Duration,
-        /// The last sub-status seen, or `""` if none.
-        last_sub_status: String,
-    },
-
-    /// The client is misconfigured (a bad base URL or public key).
-    Config(String),
+    /// The 2FA signature (`x-cf-signature`) could not be made for this
+    /// call; nothing was sent. The key was checked when the client was
+    /// built, so this is rare.
+    Signing(String),
 }
 
 /// The source of a transport error, whatever the HTTP stack's type.
@@ -162,14 +157,7 @@ impl fmt::Display for Error {
                 "the rate budget could not answer, so nothing was sent{}",
                 sent_before(*sent)
             ),
-            Error::DeadlineExceeded {
-                waited,
-                last_sub_status,
-            } => write!(
-                f,
-                "deadline of {waited:?} passed before the verification was final (last sub-status {last_sub_status})"
-            ),
-            Error::Config(message) => write!(f, "configuration error: {message}"),
+            Error::Signing(why) => write!(f, "could not sign the request (x-cf-signature): {why}"),
         }
     }
 }
@@ -188,8 +176,7 @@ impl std::error::Error for Error {
             | Error::Decode(_)
             | Error::ResponseTooLarge { .. }
             | Error::RateLimited { .. }
-            | Error::DeadlineExceeded { .. }
-            | Error::Config(_) => None,
+            | Error::Signing(_) => None,
         }
     }
 }
@@ -246,15 +233,14 @@ impl Error {
             Error::Validation(_)
             | Error::Decode(_)
             | Error::ResponseTooLarge { .. }
-            | Error::DeadlineExceeded { .. }
-            | Error::Config(_) => false,
+            | Error::Signing(_) => false,
         }
     }
 
     /// The kind of failure in one word, as OpenTelemetry's `error.type`
     /// takes it: `api` (with Cashfree's status beside it), `validation`,
     /// `timeout`, `transport`, `decode`, `response_too_large`,
-    /// `rate_limited`, `rate_budget`, `deadline_exceeded`, `config`.
+    /// `rate_limited`, `rate_budget`, `signing`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Api(_) => "api",
@@ -265,8 +251,7 @@ impl Error {
             Error::ResponseTooLarge { .. } => "response_too_large",
             Error::RateLimited { .. } => "rate_limited",
             Error::RateBudget { .. } => "rate_budget",
-            Error::DeadlineExceeded { .. } => "deadline_exceeded",
-            Error::Config(_) => "config",
+            Error::Signing(_) => "signing",
         }
     }
 

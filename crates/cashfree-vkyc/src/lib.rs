@@ -99,7 +99,8 @@ pub use client::{
 };
 pub use coordination::{DeliveryLog, RateBudget};
 pub use error::{
-    ApiError, BoxError, DecodeError, DecodeProblem, Error, ResponseBody, Result, ValidationError,
+    ApiError, BoxError, BuildError, DecodeError, DecodeProblem, Error, ResponseBody, Result,
+    ValidationError,
 };
 pub use follow::{Change, Changes, FollowError, Follower, Inbox, Source};
 pub use ops::{Ppi, VerificationSuite};
@@ -116,7 +117,7 @@ pub use status::{Outcome, Phase, SubStatus, VkycStatus};
 #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 pub use verification::Timestamp;
 pub use verification::{Api, CashfreeId, LenientTime, Verification, VerificationRef};
-pub use watch::Watch;
+pub use watch::{Watch, WatchError};
 
 /// `cashfree-vkyc/<version>`, sent as the `user-agent`.
 pub const USER_AGENT: &str = concat!("cashfree-vkyc/", env!("CARGO_PKG_VERSION"));

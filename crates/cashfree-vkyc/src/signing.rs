@@ -8,7 +8,7 @@
 //! The encryption is aws-lc-rs's, the library reqwest's rustls already
 //! builds on.
 
-use crate::error::Error;
+use crate::error::{BuildError, Error};
 use aws_lc_rs::rsa::{OAEP_SHA1_MGF1SHA1, OaepPublicEncryptingKey, PublicEncryptingKey};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -69,14 +69,15 @@ fn spki_of_pkcs1(pkcs1: &[u8]) -> Vec<u8> {
 impl Signer {
     /// Reads a PEM public key, either `BEGIN PUBLIC KEY` (SPKI, as the
     /// dashboard issues it) or `BEGIN RSA PUBLIC KEY` (PKCS#1).
-    pub fn from_pem(pem: &str) -> Result<Self, Error> {
+    pub fn from_pem(pem: &str) -> Result<Self, BuildError> {
+        let invalid = |problem: String| BuildError::new("public_key", problem);
         let der = pem_body(pem, "PUBLIC KEY")
             .or_else(|| pem_body(pem, "RSA PUBLIC KEY").map(|pkcs1| spki_of_pkcs1(&pkcs1)))
-            .ok_or_else(|| Error::Config("not an RSA public key in PEM form".into()))?;
+            .ok_or_else(|| invalid("not an RSA public key in PEM form".into()))?;
         let key = PublicEncryptingKey::from_der(&der)
-            .map_err(|e| Error::Config(format!("not an RSA public key in PEM form: {e}")))?;
+            .map_err(|e| invalid(format!("not an RSA public key in PEM form: {e}")))?;
         let key = OaepPublicEncryptingKey::new(key)
-            .map_err(|_| Error::Config("this RSA key cannot encrypt with OAEP".into()))?;
+            .map_err(|_| invalid("this RSA key cannot encrypt with OAEP".into()))?;
         Ok(Self { key: Arc::new(key) })
     }
 
@@ -101,8 +102,9 @@ impl Signer {
                 None,
             )
             .map_err(|_| {
-                Error::Config(
-                    "cannot sign with this key (is the client id too long for it?)".into(),
+                Error::Signing(
+                    "this key cannot encrypt the message (is the client id too long for it?)"
+                        .into(),
                 )
             })?;
         Ok(BASE64.encode(sealed))

@@ -21,7 +21,7 @@ use tokio::time::Instant;
 /// error ends the watch.
 ///
 /// ```no_run
-/// # async fn run(client: cashfree_vkyc::Client) -> Result<(), cashfree_vkyc::Error> {
+/// # async fn run(client: cashfree_vkyc::Client) -> Result<(), cashfree_vkyc::WatchError> {
 /// use std::time::Duration;
 ///
 /// let mut watch = client.ppi().watch("vkyc_0001", "USER827364").deadline(Duration::from_secs(3600));
@@ -94,8 +94,9 @@ impl Watch {
     }
 
     /// The next change, `None` once the verification was final, or an
-    /// error (including [`Error::DeadlineExceeded`]) that ends the watch.
-    pub async fn next(&mut self) -> Option<Result<Verification>> {
+    /// error that ends the watch: a call's, or the watch's own
+    /// [`WatchError::DeadlineExceeded`].
+    pub async fn next(&mut self) -> Option<Result<Verification, WatchError>> {
         if self.done {
             return None;
         }
@@ -111,7 +112,7 @@ impl Watch {
                         .last
                         .as_ref()
                         .map_or(String::new(), |(_, s)| s.to_string());
-                    return Some(Err(Error::DeadlineExceeded {
+                    return Some(Err(WatchError::DeadlineExceeded {
                         waited: now - started,
                         last_sub_status: last,
                     }));
@@ -142,7 +143,7 @@ impl Watch {
                 }
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(e));
+                    return Some(Err(WatchError::Call(e)));
                 }
             }
         }
@@ -153,17 +154,62 @@ impl Watch {
     pub async fn until_final(
         mut self,
         mut on_change: impl FnMut(&Verification),
-    ) -> Result<Verification> {
+    ) -> Result<Verification, WatchError> {
         loop {
             let v = match self.next().await {
                 Some(update) => update?,
                 // A watch already followed to its end: the state now.
-                None => return self.fetch().await,
+                None => return Ok(self.fetch().await?),
             };
             on_change(&v);
             if self.done {
                 return Ok(v);
             }
         }
+    }
+}
+
+/// Why a [`Watch`] ended before the verification was final.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WatchError {
+    /// A status call failed in a way a retry does not cure.
+    Call(Error),
+    /// The watch's deadline passed first.
+    DeadlineExceeded {
+        /// How long the watch ran.
+        waited: Duration,
+        /// The last sub-status seen, or `""` if none.
+        last_sub_status: String,
+    },
+}
+
+impl std::fmt::Display for WatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WatchError::Call(_) => f.write_str("a status call failed"),
+            WatchError::DeadlineExceeded {
+                waited,
+                last_sub_status,
+            } => write!(
+                f,
+                "deadline of {waited:?} passed before the verification was final (last sub-status {last_sub_status})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for WatchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WatchError::Call(e) => Some(e),
+            WatchError::DeadlineExceeded { .. } => None,
+        }
+    }
+}
+
+impl From<Error> for WatchError {
+    fn from(e: Error) -> Self {
+        WatchError::Call(e)
     }
 }

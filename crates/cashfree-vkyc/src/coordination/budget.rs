@@ -58,18 +58,18 @@ impl BudgetRate {
     /// `requests` per minute, evenly spaced (a burst of 1): never more than
     /// `requests` in any minute, however Cashfree counts its minutes.
     /// Cashfree's Secure ID tiers allow 100, 200 or 5. Zero is a
-    /// [`Config`](crate::Error::Config) error.
-    pub fn per_minute(requests: u32) -> crate::Result<Self> {
+    /// [`BuildError`](crate::BuildError).
+    pub fn per_minute(requests: u32) -> Result<Self, crate::BuildError> {
         Self::new(requests, Duration::from_secs(60))
     }
 
     /// `requests` per `period`, evenly spaced. Zero requests or a zero
-    /// period is a [`Config`](crate::Error::Config) error.
-    pub fn new(requests: u32, period: Duration) -> crate::Result<Self> {
+    /// period is a [`BuildError`](crate::BuildError).
+    pub fn new(requests: u32, period: Duration) -> Result<Self, crate::BuildError> {
         let requests = NonZeroU32::new(requests)
             .filter(|_| !period.is_zero())
             .ok_or_else(|| {
-                crate::Error::Config(format!(
+                crate::BuildError::new("rate_budget", format!(
                     "a rate budget needs at least 1 request per non-zero period (got {requests} per {period:?})"
                 ))
             })?;
@@ -134,7 +134,7 @@ impl BudgetRate {
 ///     .rate_budget(budget.clone())
 ///     .max_budget_wait(Duration::from_secs(5))
 ///     .build()?;
-/// # Ok::<_, cashfree_vkyc::Error>(())
+/// # Ok::<_, cashfree_vkyc::BuildError>(())
 /// ```
 #[derive(Clone)]
 pub struct LocalBudget {

@@ -132,10 +132,14 @@ fn sources_chain_to_the_cause_and_messages_read_whole() {
     let follow = crate::FollowError {
         api: crate::Api::Ppi,
         verification_id: "v1".into(),
-        error: Error::Config("no".into()),
+        error: Error::Signing("no".into()),
     };
     assert_eq!(
         follow.source().unwrap().to_string(),
-        "configuration error: no"
+        "could not sign the request (x-cf-signature): no"
     );
+
+    let watch = crate::WatchError::from(Error::Signing("no".into()));
+    assert_eq!(watch.to_string(), "a status call failed");
+    assert!(watch.source().is_some());
 }
