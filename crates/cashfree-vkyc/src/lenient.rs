@@ -23,8 +23,8 @@ pub(crate) fn text(value: &Value) -> Option<String> {
 ///
 /// Cashfree writes the same field as `2026-06-03`, `2025-08-03T00:00:00.000Z`
 /// or `2025-05-06 15:04:05` depending on the API; the text is always kept.
-/// With the `chrono` feature, [`timestamp`](Self::timestamp) and
-/// [`date`](Self::date) read it into chrono's types.
+/// With the `chrono` feature, `timestamp` and
+/// `date` read it into chrono's types.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LenientTime {
     raw: String,

@@ -55,9 +55,12 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `rustls` | yes | TLS through rustls (reqwest's default TLS) |
-//! | `chrono` | no | [`LenientTime::timestamp`] and [`LenientTime::date`]: Cashfree's dates and times read into chrono's types ([`Timestamp`]) |
-//! | `two-factor` | no | [`ClientBuilder::public_key_pem`]: a fresh 2FA `x-cf-signature` on every Verification Suite request, for servers whose IP is not whitelisted with Cashfree |
-//! | `axum` | no | [`webhook::axum::VerifiedWebhook`], an extractor that verifies a delivery before the handler runs, and [`webhook::axum::ClaimedWebhook`], one that also claims it in a delivery log |
+//! | `chrono` | no | `LenientTime::timestamp` and `LenientTime::date`: Cashfree's dates and times read into chrono's types (`Timestamp`) |
+//! | `two-factor` | no | `ClientBuilder::public_key_pem` and `Signer`: a fresh 2FA `x-cf-signature` on every Verification Suite request, for servers whose IP is not whitelisted with Cashfree |
+//! | `axum` | no | `webhook::axum::VerifiedWebhook`, an extractor that verifies a delivery before the handler runs, and `webhook::axum::ClaimedWebhook`, one that also claims it in a delivery log |
+//!
+//! (The items a feature adds are linked from its docs on docs.rs, which
+//! builds with every feature.)
 //!
 //! # Errors and retries
 //!
@@ -67,6 +70,37 @@
 //! [`RetryPolicy::none`] to see the first answer. [`Error::is_not_found`],
 //! [`Error::is_rate_limited`] and [`Error::retry_after`] answer the common
 //! questions; [`Error::request_id`] is what Cashfree's support asks for.
+//! What cannot be built ([`ClientBuilder::build`]) is a [`BuildError`]
+//! instead, never a call's error. Between attempts the client reports
+//! what it does ([`CallEvent`], through [`ClientBuilder::on_event`]), and
+//! each call runs in a `tracing` span named with OpenTelemetry's HTTP
+//! client attributes (`http.request.method`, `server.address`,
+//! `http.response.status_code`, `http.request.resend_count`,
+//! `error.type`), the operation and Cashfree's `request_id`; never a
+//! secret or a body.
+//!
+//! # How data flows
+//!
+//! A status response, file by file:
+//!
+//! 1. `ops.rs` validates the ids and hands `call.rs` a closure that
+//!    calls the generated operation.
+//! 2. `call.rs` takes a permit from the rate budget, makes a fresh 2FA
+//!    signature, and calls the generated operation, once per attempt.
+//! 3. The generated code (in `cashfree-vkyc-raw`) builds the request,
+//!    which `transport.rs` sends with the credentials; the raw runtime
+//!    reads the body once, within the body limit, and decodes it into the
+//!    generated type, keeping the bytes.
+//! 4. `call.rs` reads the outcome: a success, a retry after a wait, or an
+//!    [`Error`] that carries the answer (status, request id, body).
+//! 5. `verification/` moves the generated fields into [`Verification`],
+//!    with the body kept for [`Verification::raw`].
+//!
+//! A webhook: `webhook/mod.rs` verifies the signature over the raw bytes
+//! and answers the authenticated [`webhook::Delivery`]; `webhook/event.rs`
+//! parses it once into a [`webhook::WebhookEvent`] and its delivery key;
+//! `webhook/once.rs` claims that key in the [`DeliveryLog`] and hands the
+//! handler the event.
 
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -6,7 +6,7 @@ use std::fmt;
 /// A setting that cannot work: a base URL that is not one, empty
 /// credentials, a public key that is not an RSA key, a rate of zero.
 /// Returned by [`ClientBuilder::build`](crate::ClientBuilder::build),
-/// [`Signer::from_pem`](crate::Signer) and
+/// `Signer::from_pem` (feature `two-factor`) and
 /// [`BudgetRate::new`](crate::coordination::BudgetRate::new); never by a
 /// call.
 #[derive(Clone, Debug, PartialEq, Eq)]
