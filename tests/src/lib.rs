@@ -24,8 +24,10 @@ pub fn root() -> PathBuf {
 /// The client secret the tests use (so that they can check it never leaks).
 pub const SECRET: &str = "cfsk_ma_test_9f8e7d6c5b4a";
 
-/// A client for `base_url` whose retries wait milliseconds, not seconds.
-pub fn fast_client(base_url: &str) -> cashfree_vkyc::Client {
+/// The settings every test client starts from: the test credentials,
+/// `base_url`, and retries that wait milliseconds, not seconds. A test
+/// adds what it is about (a budget, no retries, its own HTTP client).
+pub fn client_builder(base_url: &str) -> cashfree_vkyc::ClientBuilder {
     cashfree_vkyc::Client::builder("CF_TEST_ID", SECRET)
         .base_url(base_url)
         .retry_policy(
@@ -33,6 +35,11 @@ pub fn fast_client(base_url: &str) -> cashfree_vkyc::Client {
                 .initial_delay(std::time::Duration::from_millis(1))
                 .max_delay(std::time::Duration::from_millis(5)),
         )
+}
+
+/// [`client_builder`], built.
+pub fn fast_client(base_url: &str) -> cashfree_vkyc::Client {
+    client_builder(base_url)
         .build()
         .expect("a client for a local server")
 }

@@ -31,6 +31,15 @@ pub fn paused<F: Future>(test: F) -> F::Output {
         .block_on(test)
 }
 
+/// An HTTP client with no timer of its own (no idle pool, no timeouts),
+/// so that on the paused clock the only timers are the ones under test.
+pub fn untimed_http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap()
+}
+
 /// A sandbox on a thread of its own, with PPI verifications `ids` of user
 /// `u1`; it runs as long as the test.
 pub fn sandbox_with(ids: &'static [&'static str]) -> SandboxHandle {

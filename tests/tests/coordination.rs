@@ -13,7 +13,6 @@ use cashfree_vkyc_sandbox::{Fault, Operation, SandboxHandle, Scenario};
 use http::HeaderMap;
 use std::time::Duration;
 use tokio::time::Instant;
-use workspace_tests::SECRET;
 use workspace_tests::canned::{Canned, Reply};
 use workspace_tests::paused::{paused, sandbox_with, serve};
 
@@ -21,13 +20,8 @@ use workspace_tests::paused::{paused, sandbox_with, serve};
 /// does not retry (so each call is one attempt).
 fn client(base_url: &str, budget: &LocalBudget, max_wait: Duration) -> Client {
     // No idle pool and no timeouts: no timer but the budget's.
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
-    Client::builder("CF_TEST_ID", SECRET)
-        .base_url(base_url)
-        .http_client(http)
+    workspace_tests::client_builder(base_url)
+        .http_client(workspace_tests::paused::untimed_http())
         .rate_budget(budget.clone())
         .max_budget_wait(max_wait)
         .retry_policy(RetryPolicy::none())

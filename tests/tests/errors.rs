@@ -22,8 +22,7 @@ fn status_body(reference_id: &str) -> String {
 }
 
 fn client(base_url: &str) -> Client {
-    Client::builder("CF_TEST_ID", SECRET)
-        .base_url(base_url)
+    workspace_tests::client_builder(base_url)
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap()

@@ -19,15 +19,10 @@ use workspace_tests::{SECRET, fast_client as client};
 fn rate_limit_then_success_waits_the_advertised_time() {
     let sandbox = sandbox_with(&[]);
     paused(async {
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(0)
-            .build()
-            .unwrap();
         let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen = events.clone();
-        let client = Client::builder("CF_TEST_ID", SECRET)
-            .base_url(sandbox.base_url())
-            .http_client(http)
+        let client = workspace_tests::client_builder(sandbox.base_url())
+            .http_client(workspace_tests::paused::untimed_http())
             .retry_policy(
                 RetryPolicy::default()
                     .initial_delay(Duration::from_millis(1))

@@ -10,8 +10,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 fn client_for(sandbox: &Sandbox) -> Client {
-    Client::builder("id", "secret")
-        .base_url(sandbox.base_url())
+    workspace_tests::client_builder(sandbox.base_url())
         .retry_policy(
             RetryPolicy::default()
                 .max_retries(10)
