@@ -41,7 +41,14 @@ const PHASES: &[&str] = &[
     "rejected",
     "expired",
 ];
-const OUTCOMES: &[&str] = &["in_progress", "approved", "rejected", "expired"];
+const OUTCOMES: &[&str] = &[
+    "in_progress",
+    "agent_approved",
+    "agent_rejected",
+    "approved",
+    "rejected",
+    "expired",
+];
 
 /// `PRE_VIDEO_CALL` or `pre_video_call` as `PreVideoCall`.
 fn camel(code: &str) -> String {
@@ -68,11 +75,20 @@ fn emit(rows: &[Row]) -> TokenStream {
     let variants = rows.iter().map(|row| {
         let doc = format!(" `{}`: {}", row.code, row.description);
         let action = format!(" Recommended action: {}.", row.action);
+        let waits_on = if row.is_final {
+            " Final: nothing more will happen."
+        } else if row.user_action {
+            " Waits on the user (`needs_user_action`)."
+        } else {
+            " Waits on Cashfree, an agent or an auditor, not on the user."
+        };
+        let outcome = format!(" Outcome: `{}`.{waits_on}", row.outcome);
         let name = ident(&row.code);
         quote! {
             #[doc = #doc]
             #[doc = ""]
             #[doc = #action]
+            #[doc = #outcome]
             #name,
         }
     });

@@ -14,138 +14,172 @@ pub enum SubStatus {
     /// `LINK_GENERATED`: Cashfree generated the Video KYC link successfully.
     ///
     /// Recommended action: Share the link with the user through your preferred channel.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     LinkGenerated,
     /// `AADHAAR_VERIFICATION_SUCCESS`: Aadhaar verification succeeded.
     ///
     /// Recommended action: Proceed to the next verification step.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     AadhaarVerificationSuccess,
     /// `AADHAAR_VERIFICATION_FAILED`: Aadhaar verification failed.
     ///
     /// Recommended action: Ask the user to retry with correct Aadhaar information.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     AadhaarVerificationFailed,
     /// `AADHAAR_VERIFICATION_EXPIRED`: The Aadhaar verification session expired.
     ///
     /// Recommended action: Restart the Aadhaar verification process.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     AadhaarVerificationExpired,
     /// `USER_IP_VERIFICATION_SUCCESSFUL`: IP address verification succeeded.
     ///
     /// Recommended action: Continue with the verification flow.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     UserIpVerificationSuccessful,
     /// `USER_PROXY_DETECTED`: Cashfree detected a proxy or VPN.
     ///
     /// Recommended action: Ask the user to disable the proxy or VPN and retry.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserProxyDetected,
     /// `TECHNICAL_FAILURE`: A technical issue occurred during verification.
     ///
     /// Recommended action: Retry after some time or contact Cashfree support.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     TechnicalFailure,
     /// `USER_LOCATION_VERIFICATION_SUCCESS`: Location verification succeeded.
     ///
     /// Recommended action: Proceed to device checks.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     UserLocationVerificationSuccess,
     /// `USER_LOCATION_OUTSIDE_INDIA`: The user is outside India.
     ///
     /// Recommended action: Reject the request or ask the user to retry from India.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserLocationOutsideIndia,
     /// `USER_AUDIO_CHECK_FAILED`: Microphone access is not enabled.
     ///
     /// Recommended action: Ask the user to enable microphone access.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserAudioCheckFailed,
     /// `USER_VIDEO_CHECK_FAILED`: Camera access is not enabled.
     ///
     /// Recommended action: Ask the user to enable camera access.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserVideoCheckFailed,
     /// `USER_LOCATION_PERMISSION_DISABLED`: The user did not grant location access.
     ///
     /// Recommended action: Ask the user to allow location permissions.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserLocationPermissionDisabled,
     /// `USER_DEVICE_CHECK_SUCCESS`: The device passed all checks.
     ///
     /// Recommended action: Proceed to agent assignment.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     UserDeviceCheckSuccess,
     /// `USER_QUEUED`: The user is waiting for an available agent.
     ///
     /// Recommended action: Display the queue position and estimated wait time.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     UserQueued,
     /// `SCHEDULED_USER_QUEUED`: The user is queued for a scheduled appointment.
     ///
     /// Recommended action: Notify the user of the scheduled time.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     ScheduledUserQueued,
     /// `NO_AGENT_FOUND`: No agent is available at this time.
     ///
     /// Recommended action: Retry after some time or offer scheduling.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     NoAgentFound,
     /// `AGENT_ASSIGNED_TO_USER`: Cashfree assigned an agent to the user.
     ///
     /// Recommended action: Notify the user that verification will begin.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     AgentAssignedToUser,
     /// `USER_MEETING_SCHEDULED`: Cashfree scheduled the user meeting successfully.
     ///
     /// Recommended action: Send the meeting details to the user.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserMeetingScheduled,
     /// `USER_MEETING_CANCELLED`: The user meeting was cancelled.
     ///
     /// Recommended action: Offer rescheduling options.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserMeetingCancelled,
     /// `USER_ACCEPTED_MEETING`: The user accepted the meeting invitation.
     ///
     /// Recommended action: Start the VKYC verification process.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     UserAcceptedMeeting,
     /// `USER_REJECTED_MEETING`: The user rejected the meeting invitation.
     ///
     /// Recommended action: Reschedule or mark verification as failed.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserRejectedMeeting,
     /// `USER_MISSED_MEETING`: The user missed the scheduled meeting.
     ///
     /// Recommended action: Offer rescheduling options.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserMissedMeeting,
     /// `USER_DROPPED_OFF`: The user disconnected during verification.
     ///
     /// Recommended action: Log the issue and offer reconnection.
+    /// Outcome: `in_progress`. Waits on the user (`needs_user_action`).
     UserDroppedOff,
     /// `AGENT_DROPPED_OFF`: The agent disconnected during verification.
     ///
     /// Recommended action: Retry with another agent.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     AgentDroppedOff,
     /// `USER_ENDED_CALL`: The user ended the call.
     ///
     /// Recommended action: Review session completeness.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     UserEndedCall,
     /// `AGENT_ENDED_CALL`: The agent ended the call.
     ///
     /// Recommended action: Review the agent remarks and next steps.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     AgentEndedCall,
     /// `TECHNICAL_ERROR`: A technical error occurred during verification.
     ///
     /// Recommended action: Retry the verification or escalate to Cashfree support.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     TechnicalError,
     /// `AGENT_APPROVED`: The agent approved the KYC verification.
     ///
     /// Recommended action: Proceed to the auditor review stage.
+    /// Outcome: `agent_approved`. Waits on Cashfree, an agent or an auditor, not on the user.
     AgentApproved,
     /// `AGENT_REJECTED`: The agent rejected the KYC verification.
     ///
     /// Recommended action: Notify the user with the rejection reason.
+    /// Outcome: `agent_rejected`. Waits on Cashfree, an agent or an auditor, not on the user.
     AgentRejected,
     /// `AGENT_UNABLE_TO_VALIDATE`: The agent could not complete validation.
     ///
     /// Recommended action: Retry with another agent or initiate a new session.
+    /// Outcome: `in_progress`. Waits on Cashfree, an agent or an auditor, not on the user.
     AgentUnableToValidate,
     /// `AUDITOR_APPROVED`: The auditor approved the KYC verification.
     ///
     /// Recommended action: Mark verification as complete.
+    /// Outcome: `approved`. Final: nothing more will happen.
     AuditorApproved,
     /// `AUDITOR_REJECTED`: The auditor rejected the KYC verification.
     ///
     /// Recommended action: Mark verification as failed.
+    /// Outcome: `rejected`. Final: nothing more will happen.
     AuditorRejected,
     /// `INSUFFICIENT_BALANCE`: Cashfree rejected the request because the merchant account has insufficient balance.
     ///
     /// Recommended action: Add balance to the account and initiate a new request.
+    /// Outcome: `rejected`. Final: nothing more will happen.
     InsufficientBalance,
     /// `VKYC_EXPIRED`: The Video KYC link expired before the verification completed.
     ///
     /// Recommended action: Initiate a new Video KYC request for the user.
+    /// Outcome: `expired`. Final: nothing more will happen.
     VkycExpired,
     /// A sub-status this version does not know, exactly as Cashfree sent it.
     Unknown(String),
@@ -171,7 +205,7 @@ pub(crate) static TABLE: [Entry; 34] = [
         action: "Share the link with the user through your preferred channel",
         outcome: Outcome::InProgress,
         is_final: false,
-        user_action: false,
+        user_action: true,
     },
     Entry {
         code: "AADHAAR_VERIFICATION_SUCCESS",
@@ -341,7 +375,7 @@ pub(crate) static TABLE: [Entry; 34] = [
         action: "Send the meeting details to the user",
         outcome: Outcome::InProgress,
         is_final: false,
-        user_action: false,
+        user_action: true,
     },
     Entry {
         code: "USER_MEETING_CANCELLED",
@@ -439,7 +473,7 @@ pub(crate) static TABLE: [Entry; 34] = [
         phase: Phase::AgentReview,
         description: "The agent approved the KYC verification.",
         action: "Proceed to the auditor review stage",
-        outcome: Outcome::InProgress,
+        outcome: Outcome::AgentApproved,
         is_final: false,
         user_action: false,
     },
@@ -449,9 +483,9 @@ pub(crate) static TABLE: [Entry; 34] = [
         phase: Phase::AgentReview,
         description: "The agent rejected the KYC verification.",
         action: "Notify the user with the rejection reason",
-        outcome: Outcome::Rejected,
+        outcome: Outcome::AgentRejected,
         is_final: false,
-        user_action: true,
+        user_action: false,
     },
     Entry {
         code: "AGENT_UNABLE_TO_VALIDATE",

@@ -78,10 +78,17 @@ impl fmt::Display for Phase {
 pub enum Outcome {
     /// Nothing is decided yet.
     InProgress,
-    /// The auditor approved the verification.
+    /// The agent approved after the call; the auditor's review decides.
+    /// Provisional: not a reason to onboard the customer yet.
+    AgentApproved,
+    /// The agent rejected after the call; whether the auditor can still
+    /// approve is not published. Provisional: not a reason to decline the
+    /// customer yet (the verification is not [final](SubStatus::is_final)).
+    AgentRejected,
+    /// The auditor approved the verification. Final.
     Approved,
-    /// The verification was rejected (by the auditor, by the agent, or by
-    /// Cashfree for insufficient balance).
+    /// The verification was rejected: by the auditor, or by Cashfree for
+    /// insufficient balance. Final.
     Rejected,
     /// The link expired before the verification completed.
     Expired,
@@ -94,11 +101,30 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::InProgress => "in_progress",
+            Outcome::AgentApproved => "agent_approved",
+            Outcome::AgentRejected => "agent_rejected",
             Outcome::Approved => "approved",
             Outcome::Rejected => "rejected",
             Outcome::Expired => "expired",
             Outcome::Unknown => "unknown",
         }
+    }
+}
+
+impl Outcome {
+    /// Whether this is a decision no later event can change: approved,
+    /// rejected or expired. The agent's decisions are not.
+    pub fn is_decided(self) -> bool {
+        matches!(
+            self,
+            Outcome::Approved | Outcome::Rejected | Outcome::Expired
+        )
+    }
+
+    /// Whether this is the agent's decision, which the auditor's review
+    /// can still overturn.
+    pub fn is_provisional(self) -> bool {
+        matches!(self, Outcome::AgentApproved | Outcome::AgentRejected)
     }
 }
 
@@ -147,11 +173,11 @@ impl SubStatus {
         self.entry().map(|e| e.action)
     }
 
-    /// What the sub-status means for the merchant.
-    ///
-    /// `AGENT_REJECTED` reports [`Outcome::Rejected`] but is not
-    /// [final](Self::is_final): whether an auditor review can still follow
-    /// is not published, so a watcher decides whether to keep waiting.
+    /// What the sub-status means for the merchant. A decision
+    /// ([`Outcome::Approved`], [`Outcome::Rejected`], [`Outcome::Expired`])
+    /// only where the sub-status is [final](Self::is_final); the agent's
+    /// decision before the auditor's is [`Outcome::AgentApproved`] or
+    /// [`Outcome::AgentRejected`], which a caller cannot mistake for it.
     pub fn outcome(&self) -> Outcome {
         self.entry().map_or(Outcome::Unknown, |e| e.outcome)
     }
@@ -162,8 +188,12 @@ impl SubStatus {
         self.entry().is_some_and(|e| e.is_final)
     }
 
-    /// Whether the user must do something before the verification can go
-    /// on (enable the camera, leave a VPN, reschedule, …).
+    /// Whether the verification waits on the user: to open the link
+    /// (`LINK_GENERATED`), fix a failed check (Aadhaar, VPN, location,
+    /// camera, microphone), or join, reschedule or rejoin a call. False
+    /// while it waits on Cashfree, an agent or an auditor
+    /// (`AGENT_REJECTED` included), and once it is final. The status
+    /// table says it for each sub-status.
     pub fn needs_user_action(&self) -> bool {
         self.entry().is_some_and(|e| e.user_action)
     }
@@ -291,10 +321,27 @@ mod tests {
             InsufficientBalance.expected_status(),
             Some(VkycStatus::Rejected)
         );
-        assert_eq!(AgentRejected.outcome(), Outcome::Rejected);
+        // The agent's decision is its own answer, never the final one.
+        assert_eq!(AgentRejected.outcome(), Outcome::AgentRejected);
+        assert_ne!(AgentRejected.outcome(), Outcome::Rejected);
+        assert!(AgentRejected.outcome().is_provisional());
+        assert!(!AgentRejected.outcome().is_decided());
         assert!(!AgentRejected.is_final());
+        assert_eq!(AgentApproved.outcome(), Outcome::AgentApproved);
+        // A decision is reported only where nothing more will happen.
+        for code in SubStatus::known() {
+            assert_eq!(code.outcome().is_decided(), code.is_final(), "{code}");
+            if code.is_final() {
+                assert!(!code.needs_user_action(), "{code}");
+            }
+        }
+        // The user must act: open the link, fix a check, rejoin.
+        assert!(LinkGenerated.needs_user_action());
         assert!(UserVideoCheckFailed.needs_user_action());
+        assert!(UserMissedMeeting.needs_user_action());
+        // The user can do nothing: queued, or awaiting the auditor.
         assert!(!UserQueued.needs_user_action());
+        assert!(!AgentRejected.needs_user_action());
         assert_eq!(LinkGenerated.phase(), Phase::Received);
         assert_eq!(UserDroppedOff.phase(), Phase::VideoCall);
         let finals: Vec<_> = SubStatus::known().filter(SubStatus::is_final).collect();
