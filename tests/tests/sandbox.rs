@@ -238,19 +238,28 @@ async fn answers_like_cashfree_for_every_error_case() {
 #[tokio::test]
 async fn responses_have_each_familys_shape() {
     let sandbox = Sandbox::start().await.unwrap();
+    let (_, user) = raw(
+        &sandbox,
+        "POST",
+        "/verification/user",
+        &AUTH,
+        Some(json!({"phone": "9876543210", "user_id": "vs-user-1"})),
+    )
+    .await;
+    let reference = user["user_reference_id"].as_i64().unwrap();
     let (_, vs) = raw(
         &sandbox,
         "POST",
         "/verification/vkyc",
         &AUTH,
-        Some(json!({"verification_id": "vs1", "user_reference_id": 11174})),
+        Some(json!({"verification_id": "vs1", "user_reference_id": reference})),
     )
     .await;
     assert!(
         vs["reference_id"].is_i64(),
         "Verification Suite ids are integers: {vs}"
     );
-    assert_eq!(vs["user_reference_id"], json!(11174));
+    assert_eq!(vs["user_reference_id"], json!(reference));
     assert!(
         vs["link_expiry"]
             .as_str()

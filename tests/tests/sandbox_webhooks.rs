@@ -31,10 +31,16 @@ async fn webhooks_arrive_signed_and_verify() {
         .initiate(&PpiInitiateRequest::new("hook-ppi", "u1"))
         .await
         .unwrap();
+    let user = client
+        .verification_suite()
+        .create_user(&cashfree_vkyc::CreateUserRequest::new("9876543210"))
+        .await
+        .unwrap();
     client
         .verification_suite()
         .initiate(&VerificationSuiteInitiateRequest::for_user_reference_id(
-            "hook-vs", 77,
+            "hook-vs",
+            user.user_reference_id.unwrap(),
         ))
         .await
         .unwrap();

@@ -52,7 +52,12 @@ impl Upstream {
             server,
             answers,
         };
-        for (page, url) in Manifest::read(root).unwrap().fetched() {
+        // A page not vendored yet has no copy to serve: it is not there.
+        for (page, url) in Manifest::read(root)
+            .unwrap()
+            .fetched()
+            .filter(|(page, _)| !page.pending)
+        {
             let text = std::fs::read_to_string(root.join(&page.path)).unwrap();
             upstream.serve(
                 url,

@@ -96,6 +96,14 @@ fn fetch_all<'m>(
                     fetched.push((page, text));
                 }
             },
+            // A page not vendored yet is not held to anything: until it
+            // can be fetched, its hand-written stand-in serves.
+            Err(reason) if page.pending => {
+                progress(&format!(
+                    "not yet vendored, not reachable: {} ({reason})",
+                    page.path
+                ));
+            }
             Err(reason) => failures.push(format!("{} ({url}): {reason}", page.path)),
         }
     }

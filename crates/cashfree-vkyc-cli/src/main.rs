@@ -5,11 +5,12 @@ mod failure;
 mod family;
 mod notices;
 mod output;
+mod users_cmd;
 mod webhook_cmd;
 
 use cashfree_vkyc::{
-    Channel, Client, Environment, PpiInitiateRequest, SecurityQuestion, Verification,
-    VerificationRef, VerificationSuiteInitiateRequest,
+    Channel, Client, Environment, PpiInitiateRequest, PpiStatusPath, SecurityQuestion,
+    Verification, VerificationRef, VerificationSuiteInitiateRequest,
 };
 use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -37,7 +38,7 @@ struct Cli {
 /// subcommand and inside the ones that call Cashfree (not by `sandbox`, to
 /// which they mean nothing); a value inside wins.
 #[derive(Args, Clone, Default)]
-struct Connection {
+pub(crate) struct Connection {
     /// Host root of the API, e.g. http://127.0.0.1:8080 (overrides --env).
     #[arg(long)]
     base_url: Option<String>,
@@ -53,6 +54,16 @@ struct Connection {
     /// [default: 30].
     #[arg(long)]
     timeout: Option<u64>,
+    /// The path PPI's status call uses: Cashfree documents it at both
+    /// /ppi/kyc/vkyc/status and /ppi/kyc/vkyc/details [default: status].
+    #[arg(long, value_enum)]
+    ppi_status_path: Option<StatusPath>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum StatusPath {
+    Status,
+    Details,
 }
 
 impl Connection {
@@ -63,12 +74,13 @@ impl Connection {
             env: self.env.or(outer.env),
             public_key: self.public_key.clone().or_else(|| outer.public_key.clone()),
             timeout: self.timeout.or(outer.timeout),
+            ppi_status_path: self.ppi_status_path.or(outer.ppi_status_path),
         }
     }
 }
 
 #[derive(Args)]
-struct Global {
+pub(crate) struct Global {
     /// Client id.
     #[arg(
         long,
@@ -126,6 +138,12 @@ enum Command {
         #[arg(long, default_value_t = 2000)]
         poll_ms: u64,
     },
+    /// Create, read or update a Verification Suite user.
+    #[command(subcommand)]
+    User(users_cmd::UserCommand),
+    /// Get the token Cashfree's VKYC SDK opens a session with
+    /// (Verification Suite, POST /verification/oauth/token).
+    SdkToken(users_cmd::TokenArgs),
     /// Check a webhook delivery's signature: exit 0 if valid, 1 if not.
     VerifyWebhook(webhook_cmd::VerifyArgs),
     /// Run the local sandbox in the foreground (--client-id/--client-secret,
@@ -251,6 +269,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let last = output::follow(format, &label, watch).await?;
             output::outcome(format, &last);
         }
+        Command::User(command) => users_cmd::user(g, &cli.connection, format, command).await?,
+        Command::SdkToken(args) => users_cmd::sdk_token(g, &cli.connection, format, args).await?,
         Command::VerifyWebhook(args) => return Ok(webhook_cmd::run(format, &args)),
         Command::Sandbox(args) => {
             let credentials = g.client_id.clone().zip(g.client_secret.clone());
@@ -293,7 +313,7 @@ fn credentials_source(matches: &clap::ArgMatches) -> Option<&'static str> {
     }
 }
 
-fn client(g: &Global, connection: &Connection) -> Result<Client, Failure> {
+pub(crate) fn client(g: &Global, connection: &Connection) -> Result<Client, Failure> {
     let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) else {
         return Err(usage(
             "credentials are needed: --client-id and --client-secret, or CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET",
@@ -307,6 +327,10 @@ fn client(g: &Global, connection: &Connection) -> Result<Client, Failure> {
     let mut builder = Client::builder(id, secret)
         .environment(environment)
         .on_event(notices::on_event)
+        .ppi_status_path(match connection.ppi_status_path {
+            Some(StatusPath::Details) => PpiStatusPath::Details,
+            _ => PpiStatusPath::Status,
+        })
         .timeout(Duration::from_secs(connection.timeout.unwrap_or(30).max(1)));
     if let Some(path) = &connection.public_key {
         let pem = std::fs::read_to_string(path).map_err(|e| {

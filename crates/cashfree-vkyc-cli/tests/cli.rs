@@ -72,6 +72,56 @@ async fn initiate_and_status_as_json_keep_cashfrees_fields() {
     assert!(status["description"].is_string(), "{status}");
     assert!(status["request_id"].is_string(), "{status}");
 
+    // The Verification Suite's flow starts with Create User; --json
+    // prints the user object.
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--json",
+        "user",
+        "create",
+        "--phone",
+        "9876543210",
+        "--user-id",
+        "cli-user-1",
+        "--name",
+        "Asha",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let user: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(user["user_id"], "cli-user-1");
+    assert_eq!(user["name"], "Asha");
+    let user_reference_id = user["user_reference_id"].as_i64().unwrap().to_string();
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--json",
+        "user",
+        "update",
+        "--user-reference-id",
+        &user_reference_id,
+        "--email",
+        "asha@example.com",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let updated: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(updated["email"], "asha@example.com");
+    assert_eq!(updated["phone"], "9876543210");
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--json",
+        "user",
+        "get",
+        "--user-id",
+        "cli-user-1",
+    ])
+    .await;
+    let read: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(read["email"], "asha@example.com");
+
     let out = cli(&[
         "--base-url",
         &base,
@@ -81,12 +131,47 @@ async fn initiate_and_status_as_json_keep_cashfrees_fields() {
         "--verification-id",
         "cli-2",
         "--user-reference-id",
-        "11174",
+        &user_reference_id,
     ])
     .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("LINK_GENERATED"));
     let reference = sandbox_reference(&base, "cli-2").await;
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--json",
+        "sdk-token",
+        "--app-id",
+        "app-1",
+        "--verification-id",
+        "cli-2",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        token["access_token"].as_str().unwrap().split('.').count(),
+        3
+    );
+    assert!(token["expires_at"].as_str().unwrap().ends_with(" IST"));
+    // PPI's status on its second documented path.
+    let out = cli(&[
+        "--base-url",
+        &base,
+        "--json",
+        "status",
+        "--api",
+        "ppi",
+        "--ppi-status-path",
+        "details",
+        "--user-id",
+        "U1",
+        "--verification-id",
+        "cli-1",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let out = cli(&[
         "--base-url",
         &base,

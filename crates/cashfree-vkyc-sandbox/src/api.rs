@@ -59,8 +59,14 @@ pub(crate) fn not_found_id(code: &str, message: &str) -> Reject {
 pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
         .route("/verification/vkyc", post(vs_initiate).get(vs_status))
+        .route(
+            "/verification/user",
+            post(create_user).get(get_user).patch(update_user),
+        )
+        .route("/verification/oauth/token", post(sdk_token))
         .route("/ppi/kyc/vkyc", post(ppi_initiate))
         .route("/ppi/kyc/vkyc/status", post(ppi_status))
+        .route("/ppi/kyc/vkyc/details", post(ppi_details))
         .layer(middleware::from_fn_with_state(state, guard))
         .layer(middleware::from_fn(request_id))
 }
@@ -233,12 +239,34 @@ fn create(
     body: &Map<String, Value>,
 ) -> Result<Response, Reject> {
     let verification_id = text(body, "verification_id").unwrap_or_default();
+    let client_id = header(headers, "x-client-id")
+        .unwrap_or_default()
+        .to_owned();
+    // A user_reference_id comes from Create User: an unknown one is
+    // Cashfree's documented 404.
+    if family == Family::VerificationSuite
+        && let Some(reference) = body.get("user_reference_id")
+    {
+        let known = reference
+            .as_i64()
+            .or_else(|| reference.as_str().and_then(|s| s.trim().parse().ok()))
+            .is_some_and(|id| state.users.has_reference(&client_id, id));
+        if !known {
+            return Err(not_found_id(
+                "user_reference_id_not_found",
+                "user_reference_id does not exist",
+            ));
+        }
+    }
     let scenario = state.scenario_for(family, &verification_id, scenario_header(headers)?);
     let record = Record {
         family,
         verification_id,
         user_id: text(body, "user_id"),
-        user_reference_id: body.get("user_reference_id").and_then(Value::as_i64),
+        user_reference_id: body.get("user_reference_id").and_then(|r| {
+            r.as_i64()
+                .or_else(|| r.as_str().and_then(|s| s.trim().parse().ok()))
+        }),
         reference_id: 0,
         scenario,
         step: 0,
@@ -252,6 +280,7 @@ fn create(
         secret: header(headers, "x-client-secret")
             .unwrap_or_default()
             .to_owned(),
+        client_id,
     };
     match state.create(record) {
         Ok(body) => Ok(axum::Json(body).into_response()),
@@ -316,7 +345,76 @@ async fn vs_status(
 }
 
 async fn ppi_status(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, Reject> {
-    let body = spec::check_body(Operation::PpiStatus, &body)?;
+    ppi_lookup(&state, Operation::PpiStatus, &body)
+}
+
+/// The same call under its second documented path.
+async fn ppi_details(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, Reject> {
+    ppi_lookup(&state, Operation::PpiDetails, &body)
+}
+
+async fn create_user(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Reject> {
+    let body = spec::check_body(Operation::VerificationSuiteCreateUser, &body)?;
+    let client_id = header(&headers, "x-client-id").unwrap_or_default();
+    Ok(axum::Json(state.users.create(client_id, &body)?).into_response())
+}
+
+async fn get_user(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, Reject> {
+    let client_id = header(&headers, "x-client-id").unwrap_or_default();
+    Ok(axum::Json(state.users.get(client_id, &query)?).into_response())
+}
+
+async fn update_user(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Reject> {
+    let body = spec::check_body(Operation::VerificationSuiteUpdateUser, &body)?;
+    let client_id = header(&headers, "x-client-id").unwrap_or_default();
+    Ok(axum::Json(state.users.update(client_id, &body)?).into_response())
+}
+
+/// The token opens one of this client's Verification Suite verifications.
+async fn sdk_token(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Reject> {
+    let body = spec::check_body(Operation::VerificationSuiteSdkToken, &body)?;
+    let client_id = header(&headers, "x-client-id").unwrap_or_default();
+    let verification_id = body
+        .get("metadata")
+        .and_then(|m| m.get("vkyc_request_id"))
+        .and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    if state
+        .client_of(Family::VerificationSuite, &verification_id)
+        .as_deref()
+        != Some(client_id)
+    {
+        return Err(not_found_id(
+            "verification_id_not_found",
+            "verification_id does not exist",
+        ));
+    }
+    let app_id = text(&body, "app_id").unwrap_or_default();
+    Ok(axum::Json(crate::users::token(client_id, &verification_id, &app_id)).into_response())
+}
+
+fn ppi_lookup(state: &AppState, operation: Operation, body: &[u8]) -> Result<Response, Reject> {
+    let body = spec::check_body(operation, body)?;
     let user_id = text(&body, "user_id").unwrap_or_default();
     let verification_id = text(&body, "verification_id").unwrap_or_default();
     match state.body_of(Family::Ppi, &verification_id) {

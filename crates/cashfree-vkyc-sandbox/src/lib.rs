@@ -1,8 +1,10 @@
 //! A local, stateful stand-in for Cashfree's Video KYC APIs.
 //!
-//! It serves the four operations at Cashfree's paths and answers with
-//! Cashfree's status codes and `{type, code, message}` bodies, keeps every
-//! verification in memory, moves it through a lifecycle chosen per
+//! It serves the Video KYC operations at Cashfree's paths (both families'
+//! initiate and status, PPI's status at both documented paths, and the
+//! Verification Suite's Create, Get and Update User and SDK auth token)
+//! and answers with Cashfree's status codes and `{type, code, message}`
+//! bodies, keeps every verification and every client's users in memory, moves it through a lifecycle chosen per
 //! verification ([`Scenario`]), delivers signed webhooks, and fails on
 //! demand ([`Fault`]). No account and no network are needed.
 //!
@@ -65,6 +67,7 @@ mod server;
 mod spec;
 mod state;
 mod table;
+mod users;
 mod webhooks;
 
 pub use args::SandboxArgs;

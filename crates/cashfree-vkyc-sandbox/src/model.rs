@@ -82,7 +82,7 @@ pub enum ControlError {
     Ambiguous(String),
 }
 
-/// One of the four API operations.
+/// One of the API operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -95,14 +95,30 @@ pub enum Operation {
     PpiInitiate,
     /// `POST /ppi/kyc/vkyc/status`
     PpiStatus,
+    /// `POST /ppi/kyc/vkyc/details`, the same call under its second
+    /// documented path
+    PpiDetails,
+    /// `POST /verification/user`
+    VerificationSuiteCreateUser,
+    /// `GET /verification/user`
+    VerificationSuiteGetUser,
+    /// `PATCH /verification/user`
+    VerificationSuiteUpdateUser,
+    /// `POST /verification/oauth/token`
+    VerificationSuiteSdkToken,
 }
 
 impl Operation {
-    pub(crate) const ALL: [Operation; 4] = [
+    pub(crate) const ALL: [Operation; 9] = [
         Operation::VerificationSuiteInitiate,
         Operation::VerificationSuiteStatus,
         Operation::PpiInitiate,
         Operation::PpiStatus,
+        Operation::PpiDetails,
+        Operation::VerificationSuiteCreateUser,
+        Operation::VerificationSuiteGetUser,
+        Operation::VerificationSuiteUpdateUser,
+        Operation::VerificationSuiteSdkToken,
     ];
 
     pub(crate) fn of(method: &str, path: &str) -> Option<Self> {
@@ -111,6 +127,11 @@ impl Operation {
             ("GET", "/verification/vkyc") => Some(Operation::VerificationSuiteStatus),
             ("POST", "/ppi/kyc/vkyc") => Some(Operation::PpiInitiate),
             ("POST", "/ppi/kyc/vkyc/status") => Some(Operation::PpiStatus),
+            ("POST", "/ppi/kyc/vkyc/details") => Some(Operation::PpiDetails),
+            ("POST", "/verification/user") => Some(Operation::VerificationSuiteCreateUser),
+            ("GET", "/verification/user") => Some(Operation::VerificationSuiteGetUser),
+            ("PATCH", "/verification/user") => Some(Operation::VerificationSuiteUpdateUser),
+            ("POST", "/verification/oauth/token") => Some(Operation::VerificationSuiteSdkToken),
             _ => None,
         }
     }

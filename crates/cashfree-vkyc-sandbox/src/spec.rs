@@ -30,7 +30,11 @@ impl Invalid {
 struct Validators {
     ppi_initiate: jsonschema::Validator,
     ppi_status: jsonschema::Validator,
+    ppi_details: jsonschema::Validator,
     vs_initiate: jsonschema::Validator,
+    vs_create_user: jsonschema::Validator,
+    vs_update_user: jsonschema::Validator,
+    vs_sdk_token: jsonschema::Validator,
 }
 
 const PPI: &str = include_str!("../spec/ppi.json");
@@ -68,7 +72,11 @@ fn body_validator(doc: &str, path: &str, method: &str) -> jsonschema::Validator 
 static VALIDATORS: LazyLock<Validators> = LazyLock::new(|| Validators {
     ppi_initiate: body_validator(PPI, "/ppi/kyc/vkyc", "post"),
     ppi_status: body_validator(PPI, "/ppi/kyc/vkyc/status", "post"),
+    ppi_details: body_validator(PPI, "/ppi/kyc/vkyc/details", "post"),
     vs_initiate: body_validator(VERIFICATION_SUITE, "/vkyc", "post"),
+    vs_create_user: body_validator(VERIFICATION_SUITE, "/user", "post"),
+    vs_update_user: body_validator(VERIFICATION_SUITE, "/user", "patch"),
+    vs_sdk_token: body_validator(VERIFICATION_SUITE, "/oauth/token", "post"),
 });
 
 /// Parses and checks the JSON body of `operation`; the first broken rule,
@@ -83,8 +91,14 @@ pub(crate) fn check_body(operation: Operation, body: &[u8]) -> Result<Map<String
     let validator = match operation {
         Operation::PpiInitiate => &VALIDATORS.ppi_initiate,
         Operation::PpiStatus => &VALIDATORS.ppi_status,
+        Operation::PpiDetails => &VALIDATORS.ppi_details,
         Operation::VerificationSuiteInitiate => &VALIDATORS.vs_initiate,
-        Operation::VerificationSuiteStatus => return Ok(map),
+        Operation::VerificationSuiteCreateUser => &VALIDATORS.vs_create_user,
+        Operation::VerificationSuiteUpdateUser => &VALIDATORS.vs_update_user,
+        Operation::VerificationSuiteSdkToken => &VALIDATORS.vs_sdk_token,
+        Operation::VerificationSuiteStatus | Operation::VerificationSuiteGetUser => {
+            return Ok(map);
+        }
     };
     let value = Value::Object(map);
     let first = validator

@@ -26,6 +26,8 @@ pub(crate) struct Record {
     /// The client secret the verification was created with; its webhooks
     /// are signed with it.
     pub secret: String,
+    /// The client id that created it.
+    pub client_id: String,
 }
 
 impl Record {
@@ -152,10 +154,11 @@ pub(crate) struct AppState {
     pub config: SandboxConfig,
     store: Mutex<Store>,
     faults: Mutex<VecDeque<FaultRule>>,
-    requests: [AtomicU64; 4],
+    requests: [AtomicU64; Operation::ALL.len()],
     created: [AtomicU64; 2],
     pub webhooks: Arc<WebhookSender>,
     pub rate_limit: RateLimit,
+    pub users: crate::users::Users,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -180,6 +183,7 @@ impl AppState {
             created: Default::default(),
             webhooks: Arc::new(webhooks),
             rate_limit,
+            users: crate::users::Users::new(),
         }
     }
 
@@ -306,6 +310,18 @@ impl AppState {
         let store = lock(&self.store);
         let record = store.records.get(&(family, id.to_owned()))?;
         Some((record.to_json(false), record.user_id.clone()))
+    }
+
+    /// Which client id created a verification.
+    pub fn client_of(&self, family: Family, id: &str) -> Option<String> {
+        let store = lock(&self.store);
+        Some(
+            store
+                .records
+                .get(&(family, id.to_owned()))?
+                .client_id
+                .clone(),
+        )
     }
 
     /// The Verification Suite id behind a `reference_id`.

@@ -2,7 +2,7 @@
 
 use crate::call::{CallEvent, Shared};
 use crate::coordination::RateBudget;
-use crate::error::{BuildError, Result};
+use crate::error::{BuildError, Error, Result};
 use crate::ops::{Ppi, VerificationSuite};
 use crate::retry::RetryPolicy;
 use crate::transport::Credentials;
@@ -47,6 +47,57 @@ impl Environment {
     }
 }
 
+/// Which documented path PPI's status call uses: Cashfree's pages
+/// document the same call at two paths, and which one production serves
+/// is not confirmed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PpiStatusPath {
+    /// `POST /ppi/kyc/vkyc/status`, as the rendered page documents it (the
+    /// default).
+    #[default]
+    Status,
+    /// `POST /ppi/kyc/vkyc/details`, as the page's newer Markdown export
+    /// ("Get Video KYC Details") documents it.
+    Details,
+}
+
+impl PpiStatusPath {
+    /// The path.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PpiStatusPath::Status => "/ppi/kyc/vkyc/status",
+            PpiStatusPath::Details => "/ppi/kyc/vkyc/details",
+        }
+    }
+
+    fn other(self) -> Self {
+        match self {
+            PpiStatusPath::Status => PpiStatusPath::Details,
+            PpiStatusPath::Details => PpiStatusPath::Status,
+        }
+    }
+
+    /// A 404 that is not Cashfree's JSON error means the route is not
+    /// there (a Cashfree 404 for an unknown verification has its code):
+    /// say that the other documented path exists and how to choose it.
+    pub(crate) fn explain(self, error: Error) -> Error {
+        match error {
+            Error::Api(mut e) if e.status == 404 && !e.is_cashfree_error() => {
+                let other = self.other();
+                e.hint = Some(format!(
+                    "the host has no {}; Cashfree also documents this call at {}: choose it with ClientBuilder::ppi_status_path(PpiStatusPath::{other:?}) (`--ppi-status-path {}` on the command line)",
+                    self.as_str(),
+                    other.as_str(),
+                    other.as_str().rsplit('/').next().unwrap_or_default(),
+                ));
+                Error::Api(e)
+            }
+            other => other,
+        }
+    }
+}
+
 /// Settings for a [`Client`]; start with [`Client::builder`].
 #[must_use]
 pub struct ClientBuilder {
@@ -63,6 +114,7 @@ pub struct ClientBuilder {
     budget: Option<Arc<dyn RateBudget>>,
     max_budget_wait: Duration,
     on_event: Option<crate::call::OnEvent>,
+    ppi_status_path: PpiStatusPath,
     #[cfg(feature = "two-factor")]
     public_key_pem: Option<String>,
 }
@@ -89,6 +141,13 @@ impl ClientBuilder {
     /// Shorthand for `environment(Environment::Custom(url))`.
     pub fn base_url(self, url: impl Into<String>) -> Self {
         self.environment(Environment::Custom(url.into()))
+    }
+
+    /// Which documented path PPI's status call uses (default
+    /// [`PpiStatusPath::Status`]).
+    pub fn ppi_status_path(mut self, path: PpiStatusPath) -> Self {
+        self.ppi_status_path = path;
+        self
     }
 
     /// Overrides the PPI `x-api-version` (default [`PPI_API_VERSION`]).
@@ -268,6 +327,7 @@ impl ClientBuilder {
             raw_vs: raw_vs::Client::new_with_client(&format!("{root}/verification"), http, hooks),
             environment: self.environment,
             ppi_api_version: self.ppi_api_version,
+            ppi_status_path: self.ppi_status_path,
             vs_api_version: self.verification_suite_api_version,
             shared,
         };
@@ -289,6 +349,7 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) environment: Environment,
     pub(crate) ppi_api_version: String,
+    pub(crate) ppi_status_path: PpiStatusPath,
     pub(crate) vs_api_version: String,
     pub(crate) raw_ppi: raw_ppi::Client,
     pub(crate) raw_vs: raw_vs::Client,
@@ -326,6 +387,7 @@ impl Client {
             budget: None,
             max_budget_wait: Duration::from_secs(30),
             on_event: None,
+            ppi_status_path: PpiStatusPath::Status,
             #[cfg(feature = "two-factor")]
             public_key_pem: None,
         }

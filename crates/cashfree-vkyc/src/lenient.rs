@@ -62,6 +62,15 @@ impl LenientTime {
     #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
     pub fn timestamp(&self) -> Option<Timestamp> {
         let s = self.raw.trim();
+        // Cashfree's token expiry: `2024-02-02 17:30:00 IST`, India's
+        // +05:30 (IST has no daylight saving).
+        if let Some(local) = s.strip_suffix(" IST") {
+            let ist = FixedOffset::east_opt(5 * 3600 + 30 * 60)?;
+            return NaiveDateTime::parse_from_str(local.trim(), "%Y-%m-%d %H:%M:%S")
+                .ok()
+                .and_then(|t| t.and_local_timezone(ist).single())
+                .map(Timestamp::DateTime);
+        }
         DateTime::parse_from_rfc3339(s)
             .map(Timestamp::DateTime)
             .or_else(|_| {
@@ -114,6 +123,11 @@ mod tests {
         assert!(matches!(l.timestamp(), Some(Timestamp::Local(_))));
         let dmy = LenientTime::parse("02-02-1995");
         assert_eq!(dmy.date(), NaiveDate::from_ymd_opt(1995, 2, 2));
+        let ist = LenientTime::parse("2024-02-02 17:30:00 IST");
+        let Some(Timestamp::DateTime(t)) = ist.timestamp() else {
+            panic!("{ist:?}")
+        };
+        assert_eq!(t.to_rfc3339(), "2024-02-02T17:30:00+05:30");
         let junk = LenientTime::parse("next tuesday");
         assert_eq!(junk.timestamp(), None);
         assert_eq!(junk.as_str(), "next tuesday");

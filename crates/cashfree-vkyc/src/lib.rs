@@ -121,6 +121,7 @@ mod retry;
 mod signing;
 pub mod status;
 mod transport;
+mod users;
 mod verification;
 mod watch;
 pub mod webhook;
@@ -128,7 +129,7 @@ pub mod webhook;
 pub use aadhaar::{AadhaarAddress, AadhaarDetails, Gender};
 pub use call::{CallEvent, RetryReason};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Environment, PPI_API_VERSION,
+    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES, Environment, PPI_API_VERSION, PpiStatusPath,
     VERIFICATION_SUITE_API_VERSION,
 };
 pub use coordination::{DeliveryLog, RateBudget};
@@ -147,6 +148,10 @@ pub use retry::RetryPolicy;
 #[cfg_attr(docsrs, doc(cfg(feature = "two-factor")))]
 pub use signing::Signer;
 pub use status::{Outcome, Phase, SubStatus, VkycStatus};
+pub use users::{
+    CreateUserRequest, OnboardRequest, Onboarded, SdkToken, SdkTokenRequest, UpdateUserRequest,
+    VkycUser,
+};
 #[cfg(feature = "chrono")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 pub use verification::Timestamp;

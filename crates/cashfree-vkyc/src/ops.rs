@@ -4,7 +4,7 @@
 // (`Client::ppi()`), and they borrow the client to make their calls: the
 // two modules refer to each other by design.
 use crate::call::{self, Answered, Facts, Op};
-use crate::client::Client;
+use crate::client::{Client, PpiStatusPath};
 use crate::error::{Error, Result, ValidationError};
 use crate::request::{
     PpiInitiateRequest, User, VerificationSuiteInitiateRequest, validate_user_id,
@@ -44,7 +44,7 @@ async fn exactly_once<F: Future<Output = Result<Verification>>>(
 
 /// Whether `found` can be the verification a request for `user` created:
 /// the user fields Cashfree returns must not name someone else.
-fn same_user(found: &Verification, user: &User) -> bool {
+pub(crate) fn same_user(found: &Verification, user: &User) -> bool {
     match user {
         User::Id(id) => found.user_id.as_deref().is_none_or(|f| f == id),
         User::ReferenceId(id) => found.user_reference_id.is_none_or(|f| f == *id),
@@ -59,6 +59,11 @@ const PPI_INITIATE: Op = Op {
 const PPI_STATUS: Op = Op {
     api: Api::Ppi,
     name: "ppi.status",
+    method: "POST",
+};
+const PPI_DETAILS: Op = Op {
+    api: Api::Ppi,
+    name: "ppi.details",
     method: "POST",
 };
 const VS_INITIATE: Op = Op {
@@ -123,17 +128,23 @@ impl Ppi<'_> {
                 .map_err(|e| ValidationError::new("verification_id", format!("{e}")))?,
         };
         let inner = &self.client.inner;
-        let op = PPI_STATUS;
+        let path = inner.ppi_status_path;
+        let op = match path {
+            PpiStatusPath::Status => PPI_STATUS,
+            PpiStatusPath::Details => PPI_DETAILS,
+        };
         let body = &body;
-        let call = call::run(self.client, op, move |_| {
-            inner
-                .raw_ppi
-                .ppi_get_vkyc_status(inner.ppi_api_version.as_str(), body)
+        let call = call::run(self.client, op, move |_| async move {
+            let version = inner.ppi_api_version.as_str();
+            match path {
+                PpiStatusPath::Status => inner.raw_ppi.ppi_get_vkyc_status(version, body).await,
+                PpiStatusPath::Details => inner.raw_ppi.ppi_get_vkyc_details(version, body).await,
+            }
         });
         let (result, _) = call
             .instrument(call::span(&inner.shared, op, verification_id))
             .await;
-        view(Api::Ppi, result)
+        view(Api::Ppi, result).map_err(|e| path.explain(e))
     }
 
     /// Follows a verification until it is final; see [`Watch`].

@@ -620,6 +620,67 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
+    /**Get Video KYC Details
+
+Fetches the current status and details of a Video KYC verification request. The same call as `POST /ppi/kyc/vkyc/status`, under the path the newer copy of Cashfree's page documents.
+
+Sends a `POST` request to `/ppi/kyc/vkyc/details`
+
+Arguments:
+- `x_api_version`: API version to be used. Format is in YYYY-MM-DD.
+- `body`: Request parameters to fetch the current status and details of a Video KYC verification request.
+*/
+    pub async fn ppi_get_vkyc_details<'a>(
+        &'a self,
+        x_api_version: &'a str,
+        body: &'a types::PpiVkycStatusRequest,
+    ) -> Result<ResponseValue<types::PpiVkycResponse>, Error<types::PpiErrorResponse>> {
+        let url = format!("{}/ppi/kyc/vkyc/details", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        header_map.append("x-api-version", x_api_version.to_string().try_into()?);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "ppi_get_vkyc_details",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Initiate Video KYC
 
 Initiates Video KYC for a user and generates a VKYC link. This endpoint creates a VKYC verification request and sends the notification across the requested channels.

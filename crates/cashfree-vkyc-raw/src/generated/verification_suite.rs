@@ -81,6 +81,136 @@ Pattern: `^[0-9]{2}-[0-9]{2}-[0-9]{4}$`.*/
             value.parse()
         }
     }
+    ///`AddUserRequestSchema`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AddUserRequestSchema {
+        ///The address of the user, on one line.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address: ::std::option::Option<::std::string::String>,
+        ///The email address of the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///The name of the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The phone number of the user.
+        pub phone: AddUserRequestSchemaPhone,
+        /**The unique ID you create to identify the user: at most 50 letters, digits, periods (.), hyphens (-) and underscores (_). Cashfree makes one up when it is absent.
+
+Pattern: `^[a-zA-Z0-9._-]+$`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<AddUserRequestSchemaUserId>,
+    }
+    ///The phone number of the user.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddUserRequestSchemaPhone(::std::string::String);
+    impl ::std::ops::Deref for AddUserRequestSchemaPhone {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddUserRequestSchemaPhone> for ::std::string::String {
+        fn from(value: AddUserRequestSchemaPhone) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddUserRequestSchemaPhone {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddUserRequestSchemaPhone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AddUserRequestSchemaPhone {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddUserRequestSchemaPhone {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**The unique ID you create to identify the user: at most 50 letters, digits, periods (.), hyphens (-) and underscores (_). Cashfree makes one up when it is absent.
+
+Pattern: `^[a-zA-Z0-9._-]+$`.*/
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct AddUserRequestSchemaUserId(::std::string::String);
+    impl ::std::ops::Deref for AddUserRequestSchemaUserId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<AddUserRequestSchemaUserId> for ::std::string::String {
+        fn from(value: AddUserRequestSchemaUserId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for AddUserRequestSchemaUserId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AddUserRequestSchemaUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AddUserRequestSchemaUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AddUserRequestSchemaUserId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///`Address`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Address {
@@ -96,6 +226,210 @@ Pattern: `^[0-9]{2}-[0-9]{2}-[0-9]{4}$`.*/
         pub subdist: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vtc: ::std::option::Option<::std::string::String>,
+    }
+    ///`AuthResponseSchema`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct AuthResponseSchema {
+        ///The token Cashfree's VKYC SDK opens the session with (a JWT).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        ///When the token expires, in IST.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::std::string::String>,
+        ///When the token expires, in IST: the name Cashfree's Node SDK (cashfree-verification 4.0.1) reads, where the page says `expires_at`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiry: ::std::option::Option<::std::string::String>,
+    }
+    ///`CreateAuthRequestSchema`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateAuthRequestSchema {
+        ///The identifier of your application, issued by Cashfree for the VKYC product.
+        pub app_id: CreateAuthRequestSchemaAppId,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authenticated_user: ::std::option::Option<
+            CreateAuthRequestSchemaAuthenticatedUser,
+        >,
+        pub metadata: CreateAuthRequestSchemaMetadata,
+        ///The product the token is for.
+        pub product: CreateAuthRequestSchemaProduct,
+    }
+    ///The identifier of your application, issued by Cashfree for the VKYC product.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateAuthRequestSchemaAppId(::std::string::String);
+    impl ::std::ops::Deref for CreateAuthRequestSchemaAppId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateAuthRequestSchemaAppId> for ::std::string::String {
+        fn from(value: CreateAuthRequestSchemaAppId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateAuthRequestSchemaAppId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateAuthRequestSchemaAppId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateAuthRequestSchemaAppId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateAuthRequestSchemaAppId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The user your application has authenticated.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateAuthRequestSchemaAuthenticatedUser {
+        ///How the user is identified.
+        pub identifier_type: ::std::string::String,
+        ///The identifier's value.
+        pub identifier_value: ::std::string::String,
+    }
+    ///`CreateAuthRequestSchemaMetadata`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct CreateAuthRequestSchemaMetadata {
+        ///The verification_id of the Video KYC the token opens.
+        pub vkyc_request_id: CreateAuthRequestSchemaMetadataVkycRequestId,
+    }
+    ///The verification_id of the Video KYC the token opens.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateAuthRequestSchemaMetadataVkycRequestId(::std::string::String);
+    impl ::std::ops::Deref for CreateAuthRequestSchemaMetadataVkycRequestId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateAuthRequestSchemaMetadataVkycRequestId>
+    for ::std::string::String {
+        fn from(value: CreateAuthRequestSchemaMetadataVkycRequestId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateAuthRequestSchemaMetadataVkycRequestId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateAuthRequestSchemaMetadataVkycRequestId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateAuthRequestSchemaMetadataVkycRequestId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de>
+    for CreateAuthRequestSchemaMetadataVkycRequestId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The product the token is for.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CreateAuthRequestSchemaProduct {
+        #[serde(rename = "VKYC")]
+        Vkyc,
+    }
+    impl ::std::fmt::Display for CreateAuthRequestSchemaProduct {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Vkyc => f.write_str("VKYC"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CreateAuthRequestSchemaProduct {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "VKYC" => Ok(Self::Vkyc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateAuthRequestSchemaProduct {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateAuthRequestSchemaProduct {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
     }
     ///`ErrorResponseSchema`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -197,6 +531,101 @@ Pattern: `^[0-9]{2}-[0-9]{2}-[0-9]{4}$`.*/
         pub answer: ::std::string::String,
         pub order: i64,
         pub question: ::std::string::String,
+    }
+    ///`UpdateUserRequestSchema`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UpdateUserRequestSchema {
+        ///The new address of the user, on one line.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address: ::std::option::Option<::std::string::String>,
+        ///The new email address of the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///The new name of the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The unique ID you gave the user in Create User.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<UpdateUserRequestSchemaUserId>,
+        ///The unique ID created by Cashfree Payments in the response of Create User.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_reference_id: ::std::option::Option<i64>,
+    }
+    ///The unique ID you gave the user in Create User.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateUserRequestSchemaUserId(::std::string::String);
+    impl ::std::ops::Deref for UpdateUserRequestSchemaUserId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateUserRequestSchemaUserId> for ::std::string::String {
+        fn from(value: UpdateUserRequestSchemaUserId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateUserRequestSchemaUserId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 50usize {
+                return Err("longer than 50 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateUserRequestSchemaUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateUserRequestSchemaUserId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateUserRequestSchemaUserId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`UserResponseSchema`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct UserResponseSchema {
+        ///The address of the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address: ::std::option::Option<::std::string::String>,
+        ///The email address of the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///The name of the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The phone number of the user.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+        ///The unique ID you gave the user, or the one Cashfree made up.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_reference_id: ::std::option::Option<IntegerOrString>,
     }
     ///`VkycLinkRequestSchema`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -660,6 +1089,299 @@ Arguments:
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             422u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Get User
+
+Use this API to fetch a user created with Create User, by `user_reference_id` or by `user_id`.
+
+Sends a `GET` request to `/user`
+
+Arguments:
+- `user_id`: The unique ID you gave the user in Create User.
+- `user_reference_id`: The unique ID created by Cashfree Payments in the response of Create User.
+- `x_api_version`: API version to be used. Format is in YYYY-MM-DD.
+- `x_cf_signature`: Send the signature if two-factor authentication is selected as Public Key.  [More details](https://www.cashfree.com/docs/api-reference/vrs/getting-started#2fa-api-signature-generation).
+*/
+    pub async fn vrs_get_user<'a>(
+        &'a self,
+        user_id: Option<&'a str>,
+        user_reference_id: Option<i64>,
+        x_api_version: &'a str,
+        x_cf_signature: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<types::UserResponseSchema>,
+        Error<types::ErrorResponseSchema>,
+    > {
+        let url = format!("{}/user", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        header_map.append("x-api-version", x_api_version.to_string().try_into()?);
+        if let Some(value) = x_cf_signature {
+            header_map.append("x-cf-signature", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&crate::runtime::QueryParam::new("user_id", &user_id))
+            .query(
+                &crate::runtime::QueryParam::new("user_reference_id", &user_reference_id),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "vrs_get_user",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create User
+
+Use this API to create a user for Video KYC. The answer's `user_reference_id` is what Initiate Video KYC takes to identify the user.
+
+Sends a `POST` request to `/user`
+
+Arguments:
+- `x_api_version`: API version to be used. Format is in YYYY-MM-DD.
+- `x_cf_signature`: Send the signature if two-factor authentication is selected as Public Key.  [More details](https://www.cashfree.com/docs/api-reference/vrs/getting-started#2fa-api-signature-generation).
+- `body`: The user to create.
+*/
+    pub async fn vrs_create_user<'a>(
+        &'a self,
+        x_api_version: &'a str,
+        x_cf_signature: Option<&'a str>,
+        body: &'a types::AddUserRequestSchema,
+    ) -> Result<
+        ResponseValue<types::UserResponseSchema>,
+        Error<types::ErrorResponseSchema>,
+    > {
+        let url = format!("{}/user", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        header_map.append("x-api-version", x_api_version.to_string().try_into()?);
+        if let Some(value) = x_cf_signature {
+            header_map.append("x-cf-signature", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "vrs_create_user",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Update User
+
+Use this API to update a user's email, name or address. The user is named by `user_reference_id` or `user_id`; the phone number cannot be changed.
+
+Sends a `PATCH` request to `/user`
+
+Arguments:
+- `x_api_version`: API version to be used. Format is in YYYY-MM-DD.
+- `x_cf_signature`: Send the signature if two-factor authentication is selected as Public Key.  [More details](https://www.cashfree.com/docs/api-reference/vrs/getting-started#2fa-api-signature-generation).
+- `body`: The user and the details to change.
+*/
+    pub async fn vrs_update_user<'a>(
+        &'a self,
+        x_api_version: &'a str,
+        x_cf_signature: Option<&'a str>,
+        body: &'a types::UpdateUserRequestSchema,
+    ) -> Result<
+        ResponseValue<types::UserResponseSchema>,
+        Error<types::ErrorResponseSchema>,
+    > {
+        let url = format!("{}/user", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        header_map.append("x-api-version", x_api_version.to_string().try_into()?);
+        if let Some(value) = x_cf_signature {
+            header_map.append("x-cf-signature", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .patch(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "vrs_update_user",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create Auth Token to Initialise the SDK
+
+Use this API to create the token Cashfree's VKYC SDK (web, Android, iOS) opens a Video KYC session with, for a user you have already authenticated.
+
+Sends a `POST` request to `/oauth/token`
+
+Arguments:
+- `x_api_version`: API version to be used. Format is in YYYY-MM-DD.
+- `x_cf_signature`: Send the signature if two-factor authentication is selected as Public Key.  [More details](https://www.cashfree.com/docs/api-reference/vrs/getting-started#2fa-api-signature-generation).
+- `body`: The application, the product and the verification the token is for.
+*/
+    pub async fn vrs_vkyc_generate_auth_token<'a>(
+        &'a self,
+        x_api_version: &'a str,
+        x_cf_signature: Option<&'a str>,
+        body: &'a types::CreateAuthRequestSchema,
+    ) -> Result<
+        ResponseValue<types::AuthResponseSchema>,
+        Error<types::ErrorResponseSchema>,
+    > {
+        let url = format!("{}/oauth/token", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        header_map.append("x-api-version", x_api_version.to_string().try_into()?);
+        if let Some(value) = x_cf_signature {
+            header_map.append("x-cf-signature", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "vrs_vkyc_generate_auth_token",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             429u16 => {

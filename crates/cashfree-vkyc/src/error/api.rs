@@ -29,10 +29,23 @@ pub struct ApiError {
     pub content_type: Option<String>,
     /// The body, exactly as received.
     pub body: ResponseBody,
+    /// What the client knows that may explain the answer (a PPI status
+    /// path the host does not serve, say), said after the rest.
+    pub hint: Option<String>,
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_answer(f)?;
+        match &self.hint {
+            Some(hint) => write!(f, "; {hint}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl ApiError {
+    fn fmt_answer(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let id = request_id_suffix(self.request_id.as_deref());
         if self.is_cashfree_error() {
             return write!(
@@ -127,6 +140,7 @@ impl ApiError {
             request_id: header(REQUEST_ID),
             content_type: header("content-type"),
             body: ResponseBody::new(body),
+            hint: None,
         }
     }
 }
