@@ -111,7 +111,7 @@ async fn webhooks_arrive_signed_and_verify() {
         .iter()
         .find(|e| e.verification.verification_id == "hook-vs")
         .unwrap();
-    assert_eq!(vs.verification.user_reference_id, Some(77));
+    assert_eq!(vs.verification.user_reference_id, user.user_reference_id);
     assert_eq!(
         vs.verification.recording_link, None,
         "\"\" in a webhook reads as absent"
