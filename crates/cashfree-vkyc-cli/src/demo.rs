@@ -7,7 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use cashfree_vkyc::webhook::Verifier;
 use cashfree_vkyc::webhook::axum::{VerifiedWebhook, WebhookRejection};
-use cashfree_vkyc::{Channel, Client, PpiInitiateRequest, VerificationSuiteInitiateRequest};
+use cashfree_vkyc::{
+    Channel, Client, CreateUserRequest, PpiInitiateRequest, VerificationSuiteInitiateRequest,
+};
 use cashfree_vkyc_sandbox::{Family, Sandbox, SandboxConfig, Scenario};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -120,11 +122,22 @@ pub async fn run(step: Duration) -> Result<(), Failure> {
     output::outcome(output::Format::Human, &last);
 
     println!(
-        "\n2. Verification Suite  POST /verification/vkyc  (the agent rejects; the auditor confirms)"
+        "\n2. Verification Suite  POST /verification/user, then POST /verification/vkyc  (the agent rejects; the auditor confirms)"
     );
-    let request = VerificationSuiteInitiateRequest::for_user_id("demo-vs-0001", "User0123")
-        .notification_type(Channel::Sms)
-        .user_template("vkyc_user_template_v1");
+    let user = client
+        .verification_suite()
+        .create_user(
+            &CreateUserRequest::new("9876543210")
+                .user_id("demo-user-0001")
+                .name("Rahul Sharma"),
+        )
+        .await?;
+    let reference = user.user_reference_id.unwrap_or_default();
+    println!("   created user {reference} (user_id demo-user-0001)");
+    let request =
+        VerificationSuiteInitiateRequest::for_user_reference_id("demo-vs-0001", reference)
+            .notification_type(Channel::Sms)
+            .user_template("vkyc_user_template_v1");
     let v = client.verification_suite().initiate(&request).await?;
     print_link(&v);
     let last = drive(
