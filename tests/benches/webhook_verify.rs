@@ -80,6 +80,18 @@ fn bench(c: &mut Criterion) {
     group.bench_function("parse", |b| {
         b.iter(|| black_box(black_box(&delivery).parse().unwrap()))
     });
+    // What a receiver does with each delivery: verify, parse once, and the
+    // delivery key that parse yields (ExactlyOnce claims it).
+    group.bench_function("verify_parse_key", |b| {
+        b.iter(|| {
+            let event = verifier
+                .verify(&headers, black_box(&body[..]))
+                .unwrap()
+                .parse()
+                .unwrap();
+            black_box(event.delivery_key().len())
+        })
+    });
     let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
     let vs_signature = body_signature(secret, parsed["data"].as_object().unwrap());
     let mut vs = parsed.clone();
@@ -107,6 +119,7 @@ fn main() {
         "verify_signed_headers",
         "verify_signed_body",
         "parse",
+        "verify_parse_key",
     ] {
         workspace_tests::bench::report_ratio("webhook_1kib", subject, "bare_hmac");
         workspace_tests::bench::report_ratio("webhook_1kib", subject, "bare_hmac_aws_lc");
