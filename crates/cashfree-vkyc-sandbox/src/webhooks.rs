@@ -57,6 +57,9 @@ pub(crate) struct WebhookSender {
     delivered: AtomicU64,
     attempts: AtomicU64,
     last_error: Mutex<Option<String>>,
+    /// The last `event_time` given, in epoch milliseconds: each transition
+    /// is stamped later than the one before, even within a millisecond.
+    last_stamp: Mutex<i64>,
     /// Woken after every delivery attempt, for those waiting on the stats.
     pub changed: tokio::sync::Notify,
 }
@@ -78,8 +81,22 @@ impl WebhookSender {
             delivered: AtomicU64::new(0),
             attempts: AtomicU64::new(0),
             last_error: Mutex::new(None),
+            last_stamp: Mutex::new(0),
             changed: tokio::sync::Notify::new(),
         }
+    }
+
+    /// The time of the transition being reported: now, or a millisecond
+    /// after the previous stamp when transitions come faster than that
+    /// (`run-to-end`), so that the order of `event_time` is the order of
+    /// the transitions, as Cashfree's stamps are.
+    fn stamp(&self) -> String {
+        let now = chrono::Utc::now().timestamp_millis();
+        let mut last = self.last_stamp.lock().unwrap_or_else(|e| e.into_inner());
+        *last = now.max(*last + 1);
+        chrono::DateTime::from_timestamp_millis(*last)
+            .unwrap_or_default()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     }
 
     /// Deliveries acknowledged, attempts made, and the last failure.
@@ -108,10 +125,11 @@ impl WebhookSender {
         }
         let signed_body =
             family == Family::VerificationSuite && self.signing == WebhookSigning::Body;
+        // Stamped now, at the transition; sent in the background, so
+        // deliveries may still arrive out of order, as Cashfree's may.
+        let event_time = self.stamp();
         let sender = self.clone();
         tokio::spawn(async move {
-            let event_time =
-                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             let body = match family {
                 Family::Ppi => json!({"event_type": event, "event_time": event_time, "data": data}),
                 _ if signed_body => {

@@ -3,7 +3,8 @@
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::status::{SubStatus, VkycStatus};
+use crate::latest::Position;
+use crate::lenient::LenientTime;
 use crate::verification::{Api, Verification, VerificationRef};
 use crate::webhook::WebhookEvent;
 use std::collections::HashMap;
@@ -47,32 +48,36 @@ pub struct Follower {
     client: Client,
     staleness: Duration,
     open: HashMap<(Api, String), Entry>,
-    inbox: mpsc::UnboundedReceiver<Verification>,
+    inbox: mpsc::UnboundedReceiver<(Verification, Option<LenientTime>)>,
 }
 
 struct Entry {
     user_id: Option<String>,
     heard: Option<Instant>,
-    last: Option<(VkycStatus, SubStatus)>,
+    last: Option<Position>,
 }
 
 /// Where webhook events reach a [`Follower`]. Cheap to clone; keep one in
 /// the webhook receiver's state.
 #[derive(Clone, Debug)]
 pub struct Inbox {
-    sender: mpsc::UnboundedSender<Verification>,
+    sender: mpsc::UnboundedSender<(Verification, Option<LenientTime>)>,
 }
 
 impl Inbox {
     /// Tells the follower what a verified webhook said. Returns `false`
     /// once the follower is gone.
+    /// Events may come late, twice or out of order: the follower keeps
+    /// the latest state by the rule of [`LatestState`](crate::LatestState).
     pub fn record(&self, event: &WebhookEvent) -> bool {
-        self.record_verification(event.verification.clone())
+        self.sender
+            .send((event.verification.clone(), event.event_time.clone()))
+            .is_ok()
     }
 
     /// Tells the follower the state of a verification, learned elsewhere.
     pub fn record_verification(&self, verification: Verification) -> bool {
-        self.sender.send(verification).is_ok()
+        self.sender.send((verification, None)).is_ok()
     }
 }
 
@@ -170,7 +175,7 @@ impl Follower {
     /// Follows a verification whose state is known (what `initiate`
     /// returned): it is polled only after a staleness window without news.
     pub fn follow(&mut self, verification: &Verification) {
-        let last = (verification.status.clone(), verification.sub_status.clone());
+        let last = Position::of(verification, None);
         self.insert(
             verification.api,
             verification.verification_id.clone(),
@@ -184,7 +189,7 @@ impl Follower {
         api: Api,
         verification_id: String,
         user_id: Option<String>,
-        last: Option<(VkycStatus, SubStatus)>,
+        last: Option<Position>,
     ) {
         let heard = last.is_some().then(Instant::now);
         self.open.insert(
@@ -218,8 +223,8 @@ impl Follower {
     /// The next change; `None` once no verification is followed.
     pub async fn next(&mut self) -> Option<Result<Change, FollowError>> {
         loop {
-            while let Ok(v) = self.inbox.try_recv() {
-                if let Some(change) = self.apply(v, Source::Webhook) {
+            while let Ok((v, time)) = self.inbox.try_recv() {
+                if let Some(change) = self.apply(v, time, Source::Webhook) {
                     return Some(Ok(change));
                 }
             }
@@ -237,8 +242,8 @@ impl Follower {
                     Poll::Pending => sleep.as_mut().poll(cx).map(|()| None),
                 })
                 .await;
-                if let Some(v) = news
-                    && let Some(change) = self.apply(v, Source::Webhook)
+                if let Some((v, time)) = news
+                    && let Some(change) = self.apply(v, time, Source::Webhook)
                 {
                     return Some(Ok(change));
                 }
@@ -246,7 +251,7 @@ impl Follower {
             }
             match self.poll(&key).await {
                 Ok(v) => {
-                    if let Some(change) = self.apply(v, Source::Poll) {
+                    if let Some(change) = self.apply(v, None, Source::Poll) {
                         return Some(Ok(change));
                     }
                 }
@@ -290,16 +295,27 @@ impl Follower {
         self.client.status(&verification).await
     }
 
-    /// Records what was learned; the change, if it is one.
-    fn apply(&mut self, v: Verification, source: Source) -> Option<Change> {
+    /// Records what was learned; the change, if it is one: a report the
+    /// latest-state rule puts behind the last one (a late or repeated
+    /// delivery) changes nothing.
+    fn apply(
+        &mut self,
+        v: Verification,
+        time: Option<LenientTime>,
+        source: Source,
+    ) -> Option<Change> {
         let key = (v.api, v.verification_id.clone());
         let entry = self.open.get_mut(&key)?;
         entry.heard = Some(Instant::now());
         if entry.user_id.is_none() {
             entry.user_id.clone_from(&v.user_id);
         }
-        let now = (v.status.clone(), v.sub_status.clone());
-        if entry.last.as_ref() == Some(&now) {
+        let now = Position::of(&v, time.as_ref());
+        if entry
+            .last
+            .as_ref()
+            .is_some_and(|last| !now.supersedes(last))
+        {
             return None;
         }
         entry.last = Some(now);

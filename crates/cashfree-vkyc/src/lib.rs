@@ -113,6 +113,7 @@ mod client;
 pub mod coordination;
 mod error;
 mod follow;
+mod latest;
 mod lenient;
 mod ops;
 mod request;
@@ -138,6 +139,7 @@ pub use error::{
     ValidationError,
 };
 pub use follow::{Change, Changes, FollowError, Follower, Inbox, Source};
+pub use latest::LatestState;
 pub use ops::{Ppi, VerificationSuite};
 pub use request::{
     Channel, PpiInitiateRequest, SecurityQuestion, User, VerificationSuiteInitiateRequest,

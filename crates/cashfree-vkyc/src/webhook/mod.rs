@@ -23,6 +23,25 @@
 //! Verification always works on the raw bytes received, never on JSON that
 //! was parsed and written again, and compares in constant time.
 //!
+//! # What to expect of deliveries
+//!
+//! - **At least once.** Cashfree redelivers until it gets a 2xx, so the
+//!   same event can arrive twice, or on another instance:
+//!   [`ExactlyOnce`] handles each once.
+//! - **In any order.** Each delivery is its own request, retried on its
+//!   own: `AUDITOR_APPROVED` can arrive before `USER_QUEUED`. Keeping the
+//!   last one received can end an approved customer "in progress"; keep
+//!   the latest state with [`LatestState`](crate::LatestState) (a final
+//!   state always wins, then the later phase, then the later
+//!   `event_time`), as [`Follower`](crate::Follower) does.
+//! - **Possibly before `initiate()` returns.** The first event can race the
+//!   answer to the call that created the verification: record the
+//!   `verification_id` as yours before calling `initiate`, not after.
+//! - **Without remarks.** The payload carries the status, sub-status and
+//!   links, not the agent's or the auditor's remarks: on a final event,
+//!   ask for the status ([`Client::status`](crate::Client::status)) to
+//!   read `agent_remarks` and `auditor_remarks`.
+//!
 //! ```
 //! use cashfree_vkyc::webhook::{self, Scheme, Verifier};
 //! use http::HeaderMap;
