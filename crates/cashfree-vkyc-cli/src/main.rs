@@ -271,7 +271,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::User(command) => users_cmd::user(g, &cli.connection, format, command).await?,
         Command::SdkToken(args) => users_cmd::sdk_token(g, &cli.connection, format, args).await?,
-        Command::VerifyWebhook(args) => return Ok(webhook_cmd::run(format, &args)),
+        Command::VerifyWebhook(args) => {
+            return Ok(webhook_cmd::run(format, &args, g.client_secret.as_deref()));
+        }
         Command::Sandbox(args) => {
             let credentials = g.client_id.clone().zip(g.client_secret.clone());
             let config = args.config(credentials);

@@ -218,3 +218,85 @@ async fn a_signed_body_that_is_not_json_is_valid() {
         text(&out.stderr)
     );
 }
+
+/// Support work: a captured request (as `curl -i` or a receiver's dump
+/// gives it) verified with the secret from the environment, from a file
+/// and from standard input; a capture older than the window is reported
+/// as authentic but outside it, with the flag that widens it.
+#[tokio::test]
+async fn verify_webhook_reads_a_captured_request_with_the_usual_secret() {
+    let body = r#"{"event_type":"VKYC_USER_CALL_QUEUED","event_time":"2026-06-01T10:00:00Z","data":{"verification_id":"v9","cf_verification_id":"5","status":"PRE_VIDEO_CALL","sub_status":"USER_QUEUED"}}"#;
+    let capture = |millis: u128| {
+        let ts = millis.to_string();
+        let signature = sign_ppi(SECRET, &ts, body.as_bytes());
+        format!(
+            "POST /webhooks/cashfree HTTP/1.1\r\nHost: lender.example\r\nContent-Type: application/json\r\nx-webhook-signature: {signature}\r\nx-webhook-timestamp: {ts}\r\nx-webhook-attempt: 2\r\n\r\n{body}"
+        )
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.http");
+    std::fs::write(&fresh, capture(now)).unwrap();
+    // No --secret: CASHFREE_CLIENT_SECRET is the one every command reads.
+    let out = cli(&[
+        "--json",
+        "verify-webhook",
+        "--request",
+        fresh.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], true);
+    assert_eq!(report["attempt"], 2);
+    assert_eq!(report["verification"]["sub_status"], "USER_QUEUED");
+
+    // The same from standard input.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cashfree-vkyc"))
+        .args(["verify-webhook", "--request", "-"])
+        .env("CASHFREE_CLIENT_SECRET", SECRET)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), capture(now).as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("USER_QUEUED"));
+
+    // An hour-old capture: authentic, outside the window, and which flag
+    // accepts it.
+    let stale = dir.path().join("stale.http");
+    std::fs::write(&stale, capture(now - 3_600_000)).unwrap();
+    let out = cli(&["verify-webhook", "--request", stale.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("signature matches"), "{stderr}");
+    assert!(stderr.contains("--tolerance-secs 360"), "{stderr}");
+    let out = cli(&[
+        "verify-webhook",
+        "--request",
+        stale.to_str().unwrap(),
+        "--tolerance-secs",
+        "3700",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Tampered: neither authentic nor in the window.
+    std::fs::write(
+        &stale,
+        capture(now - 3_600_000).replace("USER_QUEUED", "AUDITOR_APPROVED"),
+    )
+    .unwrap();
+    let out = cli(&["verify-webhook", "--request", stale.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("does not match"),
+        "{}",
+        text(&out.stderr)
+    );
+}
