@@ -43,8 +43,16 @@ async fn receive(
     webhook: Result<VerifiedWebhook, WebhookRejection>,
 ) -> StatusCode {
     match webhook {
-        Ok(VerifiedWebhook(_delivery)) => {
+        Ok(VerifiedWebhook(delivery)) => {
             receiver.inbox.verified.fetch_add(1, Ordering::Relaxed);
+            if let Ok(event) = delivery.parse() {
+                println!(
+                    "  webhook         {:<36} {} (verified, {}-signed)",
+                    event.event_type.as_str(),
+                    event.verification.verification_id,
+                    delivery.scheme()
+                );
+            }
             StatusCode::OK
         }
         Err(_) => {
@@ -97,7 +105,10 @@ pub async fn run(step: Duration) -> Result<(), Failure> {
         "Local Cashfree sandbox at {} (no account, no network)",
         sandbox.base_url()
     );
-    println!("Webhooks go to {webhook_url}, which verifies each signature.\n");
+    println!("Webhooks go to {webhook_url}, which verifies each signature.");
+    println!(
+        "Lines marked `webhook` are deliveries as they arrive (in any order); the others are status polls.\nThe code: crates/cashfree-vkyc-cli/src/demo.rs\n"
+    );
     let client = Client::builder(CLIENT_ID, CLIENT_SECRET)
         .base_url(sandbox.base_url())
         .build()?;

@@ -42,7 +42,8 @@ pub(crate) struct Connection {
     /// Host root of the API, e.g. http://127.0.0.1:8080 (overrides --env).
     #[arg(long)]
     base_url: Option<String>,
-    /// Cashfree environment [default: sandbox].
+    /// Cashfree environment [default: cashfree-sandbox, Cashfree's hosted
+    /// sandbox; the local sandbox is a --base-url].
     #[arg(long = "env", value_enum)]
     env: Option<Env>,
     /// RSA public key (PEM file from Cashfree's dashboard): sign every
@@ -116,8 +117,12 @@ pub(crate) struct Global {
 
 #[derive(Clone, Copy, Default, ValueEnum)]
 enum Env {
+    /// Cashfree's hosted sandbox, https://sandbox.cashfree.com (not the
+    /// local one: reach that with --base-url)
     #[default]
-    Sandbox,
+    #[value(name = "cashfree-sandbox", alias = "sandbox")]
+    CashfreeSandbox,
+    /// Cashfree's production, https://api.cashfree.com
     Production,
 }
 
@@ -323,7 +328,7 @@ pub(crate) fn client(g: &Global, connection: &Connection) -> Result<Client, Fail
     };
     let environment = match (&connection.base_url, connection.env.unwrap_or_default()) {
         (Some(url), _) => Environment::Custom(url.clone()),
-        (None, Env::Sandbox) => Environment::Sandbox,
+        (None, Env::CashfreeSandbox) => Environment::CashfreeSandbox,
         (None, Env::Production) => Environment::Production,
     };
     let mut builder = Client::builder(id, secret)

@@ -54,7 +54,7 @@ async fn client()
         std::env::var("CASHFREE_CLIENT_ID"),
         std::env::var("CASHFREE_CLIENT_SECRET"),
     ) {
-        (Ok(id), Ok(secret)) => Ok((Client::new(id, secret, Environment::Sandbox)?, None)),
+        (Ok(id), Ok(secret)) => Ok((Client::new(id, secret, Environment::CashfreeSandbox)?, None)),
         _ => {
             let local = cashfree_vkyc_sandbox::Sandbox::start().await?;
             let client = Client::new(

@@ -24,14 +24,21 @@ pub const VERIFICATION_SUITE_API_VERSION: &str = "2024-12-01";
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Where Cashfree's API lives.
+///
+/// Two different things are called a sandbox: Cashfree's hosted test
+/// environment ([`CashfreeSandbox`](Self::CashfreeSandbox), which needs a
+/// Cashfree account and the network), and this project's local sandbox
+/// (the `cashfree-vkyc-sandbox` crate, `cashfree-vkyc sandbox`), which
+/// needs neither and is reached with [`Custom`](Self::Custom).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Environment {
-    /// `https://sandbox.cashfree.com`, Cashfree's test environment.
-    Sandbox,
+    /// `https://sandbox.cashfree.com`, Cashfree's hosted test environment
+    /// (test credentials from the Cashfree dashboard).
+    CashfreeSandbox,
     /// `https://api.cashfree.com`.
     Production,
-    /// Another host root, such as a local sandbox (`http://127.0.0.1:8080`).
+    /// Another host root, such as the local sandbox (`http://127.0.0.1:8080`).
     /// The family paths (`/verification/vkyc`, `/ppi/kyc/vkyc`) are appended.
     Custom(String),
 }
@@ -40,7 +47,7 @@ impl Environment {
     /// The host root.
     pub fn base_url(&self) -> &str {
         match self {
-            Environment::Sandbox => "https://sandbox.cashfree.com",
+            Environment::CashfreeSandbox => "https://sandbox.cashfree.com",
             Environment::Production => "https://api.cashfree.com",
             Environment::Custom(url) => url.trim_end_matches('/'),
         }
@@ -132,7 +139,7 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The environment (default: [`Environment::Sandbox`]).
+    /// The environment (default: [`Environment::CashfreeSandbox`]).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
         self
@@ -376,7 +383,7 @@ impl Client {
         ClientBuilder {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
-            environment: Environment::Sandbox,
+            environment: Environment::CashfreeSandbox,
             ppi_api_version: PPI_API_VERSION.into(),
             verification_suite_api_version: VERIFICATION_SUITE_API_VERSION.into(),
             connect_timeout: Duration::from_secs(10),

@@ -27,7 +27,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let sandbox = cashfree_vkyc_sandbox::Sandbox::start().await?;
 //! # let environment = Environment::Custom(sandbox.base_url().into());
-//! // With a Cashfree account: Environment::Sandbox or Environment::Production.
+//! // With a Cashfree account: Environment::CashfreeSandbox or Environment::Production.
 //! let client = Client::new("CF_CLIENT_ID", "CF_CLIENT_SECRET", environment)?;
 //!
 //! let request = PpiInitiateRequest::new("vkyc_0001", "USER827364")

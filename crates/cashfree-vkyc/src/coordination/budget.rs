@@ -130,7 +130,7 @@ impl BudgetRate {
 ///
 /// let budget = LocalBudget::new(BudgetRate::per_minute(100)?);
 /// let client = Client::builder("CF_CLIENT_ID", "CF_CLIENT_SECRET")
-///     .environment(Environment::Sandbox)
+///     .environment(Environment::CashfreeSandbox)
 ///     .rate_budget(budget.clone())
 ///     .max_budget_wait(Duration::from_secs(5))
 ///     .build()?;
