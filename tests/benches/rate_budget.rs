@@ -53,12 +53,33 @@ fn bench(c: &mut Criterion) {
     });
 
     let mut group = c.benchmark_group("budget_permit");
+    let second = std::time::Duration::from_secs(1);
     group.bench_function("local", |b| {
-        b.iter(|| black_box(local.try_acquire_now(black_box("bench:ppi"))))
+        b.iter(|| black_box(local.acquire_now(black_box("bench:ppi"), second)))
     });
     group.bench_function("redis", |b| {
         b.to_async(&runtime)
-            .iter(|| async { black_box(remote.try_acquire("bench:ppi").await.unwrap()) })
+            .iter(|| async { black_box(remote.acquire("bench:ppi", second).await.unwrap()) })
+    });
+    // The baseline: a bare EVALSHA round trip (a script that returns at
+    // once) on a connection of the same kind to the same server.
+    let bare = redis::Script::new("return 1");
+    let mut connection = runtime
+        .block_on(
+            redis::Client::open(redis_server.url())
+                .unwrap()
+                .get_connection_manager(),
+        )
+        .unwrap();
+    runtime
+        .block_on(bare.invoke_async::<_, i64>(&mut connection))
+        .unwrap();
+    group.bench_function("bare_evalsha", |b| {
+        b.to_async(&runtime).iter(|| {
+            let mut connection = connection.clone();
+            let bare = &bare;
+            async move { black_box(bare.invoke_async::<_, i64>(&mut connection).await.unwrap()) }
+        })
     });
     group.finish();
 
@@ -86,7 +107,8 @@ fn main() {
     for (subject, baseline) in [("local_budget", "no_budget"), ("redis_budget", "no_budget")] {
         workspace_tests::bench::report_ratio("budget_status_call", subject, baseline);
     }
-    for id in ["local", "redis"] {
+    workspace_tests::bench::report_ratio("budget_permit", "redis", "bare_evalsha");
+    for id in ["local", "redis", "bare_evalsha"] {
         if let Some(ns) = workspace_tests::bench::median_ns("budget_permit", id) {
             println!("budget_permit/{id}: median {ns:.0} ns");
         }

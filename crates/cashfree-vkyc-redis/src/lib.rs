@@ -2,8 +2,11 @@
 //! on Redis: many instances of a service, one Cashfree account.
 //!
 //! - [`RedisBudget`] is a [`RateBudget`]: a GCRA limiter in one Lua script,
-//!   keyed by client id and API family, on Redis's clock, so every
-//!   instance draws from the same budget and a 429 seen by one holds all.
+//!   keyed by client id and API family, on Redis's clock. A permit is a
+//!   reservation of the next free slot, first come first served across
+//!   every instance, in one round trip; a 429 seen by one instance holds
+//!   all (the hold is announced over pub/sub, so a slot reserved before it
+//!   is not used during it).
 //! - [`RedisDeliveryLog`] is a [`DeliveryLog`]: a delivery is claimed with
 //!   `SET NX PX` for a lease, then marked done or released, each a Lua
 //!   script that changes the key only while the caller's claim holds it.
@@ -39,9 +42,11 @@ use cashfree_vkyc::coordination::{
 };
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Script, ScriptInvocation};
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// The prefix of every key this crate writes, unless changed.
 pub const DEFAULT_PREFIX: &str = "cashfree-vkyc:";
@@ -51,9 +56,14 @@ pub const DEFAULT_PREFIX: &str = "cashfree-vkyc:";
 #[derive(Clone)]
 pub struct Redis {
     connection: ConnectionManager,
+    client: redis::Client,
     prefix: Arc<str>,
     timeout: Duration,
     url: Arc<str>,
+    /// Holds announced by any instance, by budget key, on this process's
+    /// clock; filled by one listener per connection.
+    holds: Arc<Mutex<HashMap<String, Instant>>>,
+    listening: Arc<OnceLock<()>>,
 }
 
 impl fmt::Debug for Redis {
@@ -154,9 +164,12 @@ impl RedisOptions {
         };
         Ok(Redis {
             connection,
+            client,
             prefix: self.prefix.into(),
             timeout: self.timeout,
             url: shown.into(),
+            holds: Arc::default(),
+            listening: Arc::default(),
         })
     }
 }
@@ -184,11 +197,65 @@ impl Redis {
     }
 
     /// A rate budget of `rate` per key (each client id and API family).
+    /// Called inside a tokio runtime, it also starts listening for the
+    /// holds other instances announce.
     pub fn budget(&self, rate: BudgetRate) -> RedisBudget {
+        self.listen_for_holds();
         RedisBudget {
             redis: self.clone(),
             rate,
         }
+    }
+
+    /// The pub/sub channel holds are announced on.
+    fn holds_channel(&self) -> String {
+        format!("{}holds", self.prefix)
+    }
+
+    fn note_hold(holds: &Mutex<HashMap<String, Instant>>, key: &str, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut holds = holds.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = holds.entry(key.to_owned()).or_insert(until);
+        *entry = (*entry).max(until);
+    }
+
+    /// One listener per connection: `key<TAB>microseconds` messages become
+    /// local hold deadlines. It reconnects after Redis restarts.
+    fn listen_for_holds(&self) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        if self.listening.set(()).is_err() {
+            return;
+        }
+        let (client, channel, holds) = (
+            self.client.clone(),
+            self.holds_channel(),
+            Arc::downgrade(&self.holds),
+        );
+        runtime.spawn(async move {
+            use futures_util::StreamExt;
+            loop {
+                if holds.strong_count() == 0 {
+                    return;
+                }
+                if let Ok(mut pubsub) = client.get_async_pubsub().await
+                    && pubsub.subscribe(&channel).await.is_ok()
+                {
+                    let mut messages = pubsub.on_message();
+                    while let Some(message) = messages.next().await {
+                        let Some(holds) = holds.upgrade() else { return };
+                        let text: String = message.get_payload().unwrap_or_default();
+                        if let Some((key, micros)) = text.split_once('\t')
+                            && let Ok(micros) = micros.parse::<u64>()
+                        {
+                            Redis::note_hold(&holds, key, Duration::from_micros(micros));
+                        }
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
     }
 
     /// A delivery log.
@@ -218,10 +285,12 @@ impl Redis {
     }
 }
 
-/// GCRA: a permit is granted when the theoretical arrival time (TAT) is at
-/// most `tolerance` ahead of now; each grant moves the TAT one interval on.
-/// Time is Redis's, in microseconds, the same for every instance. Returns 0
-/// when granted, else the microseconds to wait.
+/// GCRA with reservations: the next free slot (the theoretical arrival
+/// time, TAT, less the burst's tolerance) is the caller's if it is at most
+/// ARGV[3] microseconds away, and the TAT moves one interval on; further
+/// away, nothing changes. Time is Redis's, in microseconds, the same for
+/// every instance. Returns {1, wait} for a reserved slot, {0, wait} for a
+/// refusal.
 static ACQUIRE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
@@ -229,19 +298,22 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
 local tolerance = tonumber(ARGV[2])
+local max_wait = tonumber(ARGV[3])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
-local allow_at = tat - tolerance
-if now < allow_at then return allow_at - now end
+local wait = tat - tolerance - now
+if wait < 0 then wait = 0 end
+if wait > max_wait then return {0, math.floor(wait)} end
 local new_tat = tat + interval
 redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000) + 1000)
-return 0
+return {1, math.floor(wait)}
 ",
     )
 });
 
-/// Holds the budget: no grant before now + `wait` (moves the TAT there,
-/// never back).
+/// Holds the budget: no slot before now + `wait` (moves the TAT there,
+/// never back), and announces it on ARGV[3] as `ARGV[4]<TAB>wait`, so
+/// that slots reserved before it are not used during it.
 static HOLD: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
@@ -252,6 +324,7 @@ local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if held > tat then
   redis.call('SET', KEYS[1], string.format('%.0f', held), 'PX', math.ceil((held - now) / 1000) + 1000)
 end
+redis.call('PUBLISH', ARGV[3], ARGV[4] .. '	' .. ARGV[1])
 return 1
 ",
     )
@@ -281,28 +354,46 @@ impl RedisBudget {
 }
 
 impl RateBudget for RedisBudget {
-    fn try_acquire<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Acquire, StoreError>> {
+    fn acquire<'a>(
+        &'a self,
+        key: &'a str,
+        max_wait: Duration,
+    ) -> BoxFuture<'a, Result<Acquire, StoreError>> {
         Box::pin(async move {
             let (interval, tolerance) = self.params();
+            let max_wait = u64::try_from(max_wait.as_micros()).unwrap_or(u64::MAX / 2);
             let mut invocation = ACQUIRE.prepare_invoke();
-            invocation.key(self.key(key)).arg(interval).arg(tolerance);
-            let wait: u64 = self.redis.run("take a permit", invocation).await?;
-            Ok(if wait == 0 {
-                Acquire::Granted
+            invocation
+                .key(self.key(key))
+                .arg(interval)
+                .arg(tolerance)
+                .arg(max_wait);
+            let (granted, wait): (i64, i64) = self.redis.run("reserve a slot", invocation).await?;
+            let wait = Duration::from_micros(wait.max(0) as u64);
+            Ok(if granted == 1 {
+                Acquire::Granted(wait)
             } else {
-                Acquire::Wait(Duration::from_micros(wait))
+                Acquire::Denied(wait)
             })
         })
+    }
+
+    fn held_until(&self, key: &str) -> Option<Instant> {
+        let holds = self.redis.holds.lock().unwrap_or_else(|e| e.into_inner());
+        holds.get(key).copied()
     }
 
     fn hold<'a>(&'a self, key: &'a str, wait: Duration) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
             let (_, tolerance) = self.params();
+            Redis::note_hold(&self.redis.holds, key, wait);
             let mut invocation = HOLD.prepare_invoke();
             invocation
                 .key(self.key(key))
                 .arg(wait.as_micros() as u64)
-                .arg(tolerance);
+                .arg(tolerance)
+                .arg(self.redis.holds_channel())
+                .arg(key);
             self.redis
                 .run::<i64>("hold the budget", invocation)
                 .await

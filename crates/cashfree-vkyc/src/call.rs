@@ -277,7 +277,11 @@ where
     }
 }
 
-/// Waits for a permit from the rate budget, if the client has one.
+/// Takes a slot from the rate budget, if the client has one, and waits
+/// for it: one reservation, first come first served, then no more asking.
+/// A slot further away than the client may wait is refused at once, and
+/// nothing is sent. A slot that falls inside a hold announced after it was
+/// reserved (a 429 elsewhere) is given up for one after the hold.
 async fn permit(shared: &Shared, op: Op, sent: u32) -> Result<()> {
     let Some(budget) = &shared.budget else {
         return Ok(());
@@ -285,23 +289,38 @@ async fn permit(shared: &Shared, op: Op, sent: u32) -> Result<()> {
     let key = shared.budget_key(op.api);
     let deadline = tokio::time::Instant::now() + shared.max_budget_wait;
     loop {
-        match budget.try_acquire(&key).await {
-            Ok(Acquire::Granted) => return Ok(()),
-            Ok(Acquire::Wait(wait)) => {
-                let at = tokio::time::Instant::now() + wait;
-                if at > deadline {
-                    tracing::info!(?wait, "no permit from the rate budget in time; not sent");
-                    return Err(Error::RateLimited {
-                        retry_after: wait,
-                        sent,
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match budget.acquire(&key, left).await {
+            Ok(Acquire::Granted(wait)) => {
+                if !wait.is_zero() {
+                    tracing::debug!(?wait, "waiting for the reserved slot");
+                    shared.emit(CallEvent::BudgetWait {
+                        operation: op.name,
+                        wait,
                     });
+                    tokio::time::sleep(wait).await;
                 }
-                tracing::debug!(?wait, "waiting for a permit from the rate budget");
-                shared.emit(CallEvent::BudgetWait {
-                    operation: op.name,
-                    wait,
+                let now = tokio::time::Instant::now();
+                match budget.held_until(&key) {
+                    Some(until) if until > now && until > deadline => {
+                        return Err(Error::RateLimited {
+                            retry_after: until - now,
+                            sent,
+                        });
+                    }
+                    Some(until) if until > now => {
+                        tracing::debug!("the budget was held after the slot was reserved");
+                        tokio::time::sleep_until(until).await;
+                    }
+                    _ => return Ok(()),
+                }
+            }
+            Ok(Acquire::Denied(wait)) => {
+                tracing::info!(?wait, "no slot from the rate budget in time; not sent");
+                return Err(Error::RateLimited {
+                    retry_after: wait,
+                    sent,
                 });
-                tokio::time::sleep_until(at).await;
             }
             Err(source) => {
                 tracing::warn!(error = %source, "the rate budget could not answer; not sent");

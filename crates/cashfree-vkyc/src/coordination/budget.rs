@@ -8,13 +8,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// What a [`RateBudget`] answers when asked for a permit.
+/// What a [`RateBudget`] answers when asked for a permit: a reservation
+/// of the next free slot, or a refusal that takes nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Acquire {
-    /// A permit was taken: the attempt may be sent.
-    Granted,
-    /// No permit is free; ask again after this long.
-    Wait(Duration),
+    /// The next free slot is the caller's: it may send after this wait
+    /// (zero: at once), without asking again. Slots are handed out first
+    /// come, first served, across every client sharing the budget.
+    Granted(Duration),
+    /// The next free slot is further away than the caller may wait (this
+    /// far); nothing was taken.
+    Denied(Duration),
 }
 
 /// The requests one Cashfree account may make, shared by every client (in
@@ -35,14 +40,28 @@ pub enum Acquire {
 /// per account and API family. [`LocalBudget`] shares one process's
 /// clients; the `cashfree-vkyc-redis` crate shares many processes'.
 ///
-/// Implementations decide atomically; the waiting is the client's, so that
-/// it follows tokio's clock.
+/// Implementations decide atomically, one round trip per permit; the
+/// waiting is the client's, so that it follows tokio's clock.
 pub trait RateBudget: Send + Sync + fmt::Debug {
-    /// Takes a permit for `key` if one is free now.
-    fn try_acquire<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Acquire, StoreError>>;
+    /// Reserves the next free slot of `key` if it is at most `max_wait`
+    /// away ([`Acquire::Granted`] with the wait), else takes nothing
+    /// ([`Acquire::Denied`] with how far the next slot is).
+    fn acquire<'a>(
+        &'a self,
+        key: &'a str,
+        max_wait: Duration,
+    ) -> BoxFuture<'a, Result<Acquire, StoreError>>;
 
     /// Grants no permit for `key` until `wait` has passed.
     fn hold<'a>(&'a self, key: &'a str, wait: Duration) -> BoxFuture<'a, Result<(), StoreError>>;
+
+    /// Until when `key` is held, as far as this process has heard (a hold
+    /// made here, or announced by another instance): a slot reserved
+    /// before the hold is not used during it. Answered without I/O.
+    fn held_until(&self, key: &str) -> Option<Instant> {
+        let _ = key;
+        None
+    }
 }
 
 /// How many requests a budget allows: `requests` per `period`, and how many
@@ -146,6 +165,8 @@ struct LocalInner {
     /// Each key's theoretical arrival time: when its next permit is due if
     /// requests keep the pace. Bursts are what the tolerance lets go early.
     due: Mutex<HashMap<String, Instant>>,
+    /// Each key's hold, for slots reserved before it.
+    held: Mutex<HashMap<String, Instant>>,
 }
 
 impl fmt::Debug for LocalBudget {
@@ -163,6 +184,7 @@ impl LocalBudget {
             inner: Arc::new(LocalInner {
                 rate,
                 due: Mutex::default(),
+                held: Mutex::default(),
             }),
         }
     }
@@ -172,9 +194,9 @@ impl LocalBudget {
         self.inner.rate
     }
 
-    /// The decision itself, without a future: what both trait methods and
+    /// The decision itself, without a future: what the trait method and
     /// the benchmarks call.
-    pub fn try_acquire_now(&self, key: &str) -> Acquire {
+    pub fn acquire_now(&self, key: &str, max_wait: Duration) -> Acquire {
         // GCRA, as the Redis budget computes it: a permit is granted once
         // `now` is within the burst's tolerance of the key's due time, and
         // each permit moves the due time one interval on. Written out here
@@ -186,9 +208,11 @@ impl LocalBudget {
         let mut due = lock(&self.inner.due);
         let tat = due.get(key).copied().map_or(now, |tat| tat.max(now));
         let allowed_at = tat.checked_sub(rate.tolerance()).unwrap_or(now);
-        if now < allowed_at {
-            return Acquire::Wait(allowed_at - now);
+        let wait = allowed_at.saturating_duration_since(now);
+        if wait > max_wait {
+            return Acquire::Denied(wait);
         }
+        // The slot is the caller's: the next one is an interval on.
         let next = later(tat, rate.interval());
         match due.get_mut(key) {
             Some(slot) => *slot = next,
@@ -196,24 +220,37 @@ impl LocalBudget {
                 due.insert(key.to_owned(), next);
             }
         }
-        Acquire::Granted
+        Acquire::Granted(wait)
     }
 }
 
 impl RateBudget for LocalBudget {
-    fn try_acquire<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Acquire, StoreError>> {
-        let decision = self.try_acquire_now(key);
+    fn acquire<'a>(
+        &'a self,
+        key: &'a str,
+        max_wait: Duration,
+    ) -> BoxFuture<'a, Result<Acquire, StoreError>> {
+        let decision = self.acquire_now(key, max_wait);
         Box::pin(std::future::ready(Ok(decision)))
+    }
+
+    fn held_until(&self, key: &str) -> Option<Instant> {
+        lock(&self.inner.held).get(key).copied()
     }
 
     fn hold<'a>(&'a self, key: &'a str, wait: Duration) -> BoxFuture<'a, Result<(), StoreError>> {
         // Due again only after `wait`, with the burst's tolerance on top so
         // that no permit goes early; a hold moves the due time on, never back.
         let rate = self.inner.rate;
-        let held = later(later(Instant::now(), wait), rate.tolerance());
+        let now = Instant::now();
+        let held = later(later(now, wait), rate.tolerance());
         let mut due = lock(&self.inner.due);
         let entry = due.entry(key.to_owned()).or_insert(held);
         *entry = (*entry).max(held);
+        let until = later(now, wait);
+        let mut holds = lock(&self.inner.held);
+        let entry = holds.entry(key.to_owned()).or_insert(until);
+        *entry = (*entry).max(until);
         Box::pin(std::future::ready(Ok(())))
     }
 }
@@ -230,43 +267,89 @@ fn later(t: Instant, d: Duration) -> Instant {
 mod tests {
     use super::*;
 
-    fn wait_of(decision: Acquire) -> Duration {
-        match decision {
-            Acquire::Granted => Duration::ZERO,
-            Acquire::Wait(d) => d,
+    /// Reserving with no wait allowed: granted at once, or refused.
+    fn now_or_wait(budget: &LocalBudget, key: &str) -> Duration {
+        match budget.acquire_now(key, Duration::ZERO) {
+            Acquire::Granted(wait) => wait,
+            Acquire::Denied(wait) => wait,
         }
     }
 
     #[tokio::test(start_paused = true)]
     async fn paces_each_key_at_the_interval() {
         let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap());
-        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
-        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
-        // Another key has its own budget.
-        assert_eq!(budget.try_acquire_now("b"), Acquire::Granted);
-        tokio::time::advance(Duration::from_millis(400)).await;
         assert_eq!(
-            wait_of(budget.try_acquire_now("a")),
-            Duration::from_millis(600)
+            budget.acquire_now("a", Duration::ZERO),
+            Acquire::Granted(Duration::ZERO)
         );
+        assert_eq!(
+            budget.acquire_now("a", Duration::ZERO),
+            Acquire::Denied(Duration::from_secs(1))
+        );
+        // Another key has its own budget.
+        assert_eq!(
+            budget.acquire_now("b", Duration::ZERO),
+            Acquire::Granted(Duration::ZERO)
+        );
+        tokio::time::advance(Duration::from_millis(400)).await;
+        assert_eq!(now_or_wait(&budget, "a"), Duration::from_millis(600));
         tokio::time::advance(Duration::from_millis(600)).await;
-        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
+        assert_eq!(
+            budget.acquire_now("a", Duration::ZERO),
+            Acquire::Granted(Duration::ZERO)
+        );
         // A quiet spell does not bank permits with a burst of 1.
         tokio::time::advance(Duration::from_secs(30)).await;
-        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
-        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
+        assert_eq!(
+            budget.acquire_now("a", Duration::ZERO),
+            Acquire::Granted(Duration::ZERO)
+        );
+        assert_eq!(now_or_wait(&budget, "a"), Duration::from_secs(1));
+    }
+
+    /// Callers who may wait each get the next free slot, in the order they
+    /// asked: first come, first served; a slot beyond the wait is refused
+    /// and taken from nobody.
+    #[tokio::test(start_paused = true)]
+    async fn slots_are_reserved_in_order_and_refusals_take_nothing() {
+        let budget = LocalBudget::new(BudgetRate::per_minute(30).unwrap());
+        let ten = Duration::from_secs(10);
+        let waits: Vec<_> = (0..6).map(|_| budget.acquire_now("a", ten)).collect();
+        assert_eq!(
+            waits,
+            [0, 2, 4, 6, 8, 10].map(|s| Acquire::Granted(Duration::from_secs(s)))
+        );
+        assert_eq!(
+            budget.acquire_now("a", ten),
+            Acquire::Denied(Duration::from_secs(12))
+        );
+        assert_eq!(
+            budget.acquire_now("a", ten),
+            Acquire::Denied(Duration::from_secs(12))
+        );
+        tokio::time::advance(Duration::from_secs(2)).await;
+        assert_eq!(
+            budget.acquire_now("a", ten),
+            Acquire::Granted(Duration::from_secs(10))
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_burst_goes_at_once_then_the_pace_holds() {
         let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap().burst(3));
         for _ in 0..3 {
-            assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
+            assert_eq!(
+                budget.acquire_now("a", Duration::ZERO),
+                Acquire::Granted(Duration::ZERO)
+            );
         }
-        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
+        assert_eq!(now_or_wait(&budget, "a"), Duration::from_secs(1));
         tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
-        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
+        assert_eq!(
+            budget.acquire_now("a", Duration::ZERO),
+            Acquire::Granted(Duration::ZERO)
+        );
+        assert_eq!(now_or_wait(&budget, "a"), Duration::from_secs(1));
     }
 
     #[tokio::test(start_paused = true)]
@@ -274,28 +357,45 @@ mod tests {
         let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap().burst(5));
         budget.hold("a", Duration::from_secs(5)).await.unwrap();
         budget.hold("a", Duration::from_secs(2)).await.unwrap();
-        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(5));
-        assert_eq!(budget.try_acquire_now("b"), Acquire::Granted);
+        assert_eq!(now_or_wait(&budget, "a"), Duration::from_secs(5));
+        assert_eq!(
+            budget.held_until("a"),
+            Some(Instant::now() + Duration::from_secs(5))
+        );
+        assert_eq!(budget.held_until("b"), None);
+        assert_eq!(
+            budget.acquire_now("b", Duration::ZERO),
+            Acquire::Granted(Duration::ZERO)
+        );
         tokio::time::advance(Duration::from_secs(5)).await;
-        assert_eq!(budget.try_acquire_now("a"), Acquire::Granted);
+        assert_eq!(
+            budget.acquire_now("a", Duration::ZERO),
+            Acquire::Granted(Duration::ZERO)
+        );
         // After a hold the burst starts again from empty.
-        assert_eq!(wait_of(budget.try_acquire_now("a")), Duration::from_secs(1));
+        assert_eq!(now_or_wait(&budget, "a"), Duration::from_secs(1));
     }
 
     #[tokio::test(start_paused = true)]
     async fn absurd_figures_wait_instead_of_panicking() {
         let slow = LocalBudget::new(BudgetRate::new(1, Duration::MAX).unwrap());
-        assert_eq!(slow.try_acquire_now("a"), Acquire::Granted);
-        assert!(wait_of(slow.try_acquire_now("a")) > Duration::from_secs(86_400));
+        assert_eq!(
+            slow.acquire_now("a", Duration::ZERO),
+            Acquire::Granted(Duration::ZERO)
+        );
+        assert!(now_or_wait(&slow, "a") > Duration::from_secs(86_400));
         slow.hold("b", Duration::MAX).await.unwrap();
-        assert!(wait_of(slow.try_acquire_now("b")) > Duration::from_secs(86_400));
+        assert!(now_or_wait(&slow, "b") > Duration::from_secs(86_400));
         // A burst as large as a u32 on the longest period: the tolerance
         // saturates, every step stays defined.
         let wide = LocalBudget::new(BudgetRate::new(1, Duration::MAX).unwrap().burst(u32::MAX));
         for _ in 0..3 {
-            assert_eq!(wide.try_acquire_now("a"), Acquire::Granted);
+            assert_eq!(
+                wide.acquire_now("a", Duration::ZERO),
+                Acquire::Granted(Duration::ZERO)
+            );
         }
         wide.hold("a", Duration::MAX).await.unwrap();
-        wide.try_acquire_now("a");
+        wide.acquire_now("a", Duration::MAX);
     }
 }
