@@ -180,6 +180,123 @@ async fn four_processes_share_one_budget_under_the_account_limit() {
     assert!(full >= 40, "the budget left the limit unused: {counts:?}");
 }
 
+const FAIR_REDIS: &str = "FAIR_BUDGET_REDIS_URL";
+const FAIR_SANDBOX: &str = "FAIR_BUDGET_SANDBOX_URL";
+const FAIR_SECONDS: &str = "FAIR_BUDGET_SECONDS";
+
+/// One instance of a busy service: for the given seconds, one call after
+/// another as fast as the shared budget allows, each allowed to wait 10 s;
+/// then `served refused rate_limited` on stdout. Run by the test below.
+#[test]
+#[ignore = "a child process of four_processes_are_served_first_come_first_served"]
+fn fair_client_process() {
+    let (Ok(redis), Ok(sandbox), Ok(seconds)) = (
+        std::env::var(FAIR_REDIS),
+        std::env::var(FAIR_SANDBOX),
+        std::env::var(FAIR_SECONDS),
+    ) else {
+        return;
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (served, refused, limited) = runtime.block_on(async {
+        let connection = Redis::connect(&redis).await.unwrap();
+        let client = Client::builder(ACCOUNT.0, ACCOUNT.1)
+            .base_url(sandbox)
+            .rate_budget(connection.budget(BudgetRate::per_minute(30).unwrap()))
+            .max_budget_wait(Duration::from_secs(10))
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let end = tokio::time::Instant::now() + Duration::from_secs(seconds.parse().unwrap());
+        let (mut served, mut refused, mut limited) = (0u32, 0u32, 0u32);
+        while tokio::time::Instant::now() < end {
+            match client.ppi().status("fair-1", "u1").await {
+                Ok(_) => served += 1,
+                Err(Error::RateLimited { .. }) => limited += 1,
+                Err(e) if e.is_rate_limited() => refused += 1,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        (served, refused, limited)
+    });
+    println!("FAIR {served} {refused} {limited}");
+}
+
+/// Four processes, one budget of 30 a minute, each call allowed to wait
+/// 10 s, calling as fast as they can for a minute against a sandbox that
+/// serves 30 a minute: nothing refused by the sandbox, no call timed out
+/// by the budget, every process served, and the most and least served
+/// processes at most 3 calls apart (first come, first served: with four
+/// contenders and a 2 s interval, each waits about 8 s per call).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_processes_are_served_first_come_first_served() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .credentials(ACCOUNT.0, ACCOUNT.1)
+            .rate_limit_per_minute(Some(30)),
+    )
+    .await
+    .unwrap();
+    Client::builder(ACCOUNT.0, ACCOUNT.1)
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap()
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("fair-1", "u1"))
+        .await
+        .unwrap();
+    // The sandbox's per-minute counts say whether it refused anything.
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "fair_client_process", "--ignored", "--nocapture"])
+                .env(FAIR_REDIS, redis.url())
+                .env(FAIR_SANDBOX, sandbox.base_url())
+                .env(FAIR_SECONDS, "60")
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut served = Vec::new();
+    let (mut refused, mut limited) = (0, 0);
+    for child in children {
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(out.status.success(), "a client process failed");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("FAIR "))
+            .expect("the child reports its counts");
+        let n: Vec<u32> = line.split(' ').map(|x| x.parse().unwrap()).collect();
+        served.push(n[0]);
+        refused += n[1];
+        limited += n[2];
+    }
+    let stats = sandbox.stats();
+    let sandbox_limited: u64 = stats
+        .per_minute
+        .iter()
+        .filter(|c| c.client_id == ACCOUNT.0)
+        .map(|c| c.limited)
+        .sum();
+    eprintln!("fair budget: served {served:?}, refused {refused}, rate-limited {limited}");
+    assert_eq!(refused, 0, "the sandbox refused calls: {served:?}");
+    assert_eq!(sandbox_limited, 0, "the sandbox counted refusals");
+    assert_eq!(limited, 0, "the budget timed calls out: {served:?}");
+    let (most, least) = (served.iter().max().unwrap(), served.iter().min().unwrap());
+    assert!(*least > 0, "a process was starved: {served:?}");
+    assert!(most - least <= 3, "served unevenly: {served:?}");
+    // The budget was used, not idle: 30 a minute, over a minute.
+    assert!(served.iter().sum::<u32>() >= 25, "{served:?}");
+}
+
 /// Without a budget the same four clients run into the limit at once: the
 /// check above is one the sandbox can fail.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
