@@ -17,12 +17,80 @@ pub struct RedisServer {
     child: Option<Child>,
     addr: SocketAddr,
     dir: PathBuf,
+    /// How the port is served, and what else the server is told.
+    args: Vec<String>,
+    /// Ready when the port accepts a connection (TLS, or no anonymous
+    /// user to answer a plain `PING`).
+    ready_on_connect: bool,
+    scheme: &'static str,
 }
 
 impl RedisServer {
     /// Starts one, or `None` (after saying so on stderr) when
     /// `redis-server` is not installed and [`REQUIRE`] is not set.
     pub fn start() -> Option<RedisServer> {
+        Self::start_with(|_, _| (Vec::new(), false))
+    }
+
+    /// Over TLS only, with a certificate signed by a CA made for it
+    /// (`openssl`): the CA's PEM is in the folder, [`ca_pem`](Self::ca_pem).
+    pub fn start_tls() -> Option<RedisServer> {
+        let mut server = Self::start_with(|dir, port| {
+            make_certificates(dir);
+            let file = |name: &str| dir.join(name).display().to_string();
+            (
+                vec![
+                    "--port".into(),
+                    "0".into(),
+                    "--tls-port".into(),
+                    port.to_string(),
+                    "--tls-cert-file".into(),
+                    file("server.crt"),
+                    "--tls-key-file".into(),
+                    file("server.key"),
+                    "--tls-ca-cert-file".into(),
+                    file("ca.crt"),
+                    "--tls-auth-clients".into(),
+                    "no".into(),
+                ],
+                true,
+            )
+        })?;
+        server.scheme = "rediss";
+        Some(server)
+    }
+
+    /// With an ACL user `user` whose password is `password`, and no
+    /// anonymous access.
+    pub fn start_with_user(user: &str, password: &str) -> Option<RedisServer> {
+        let (user, password) = (user.to_owned(), password.to_owned());
+        Self::start_with(move |_, _| {
+            (
+                vec![
+                    "--user".into(),
+                    "default".into(),
+                    "off".into(),
+                    "--user".into(),
+                    user.clone(),
+                    "on".into(),
+                    format!(">{password}"),
+                    "~*".into(),
+                    "&*".into(),
+                    "+@all".into(),
+                ],
+                true,
+            )
+        })
+    }
+
+    /// The CA certificate (PEM) of a [`start_tls`](Self::start_tls) server.
+    pub fn ca_pem(&self) -> Vec<u8> {
+        std::fs::read(self.dir.join("ca.crt")).expect("the CA made for the server")
+    }
+
+    fn start_with(
+        setup: impl FnOnce(&std::path::Path, u16) -> (Vec<String>, bool),
+    ) -> Option<RedisServer> {
         let installed = Command::new("redis-server")
             .arg("--version")
             .stdout(Stdio::null())
@@ -44,10 +112,17 @@ impl RedisServer {
         let dir =
             std::env::temp_dir().join(format!("cashfree-vkyc-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a folder for redis-server");
+        let (mut args, ready_on_connect) = setup(&dir, port);
+        if !args.iter().any(|a| a == "--port") {
+            args.splice(0..0, ["--port".to_owned(), port.to_string()]);
+        }
         let mut server = RedisServer {
             child: None,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
             dir,
+            args,
+            ready_on_connect,
+            scheme: "redis",
         };
         server.launch();
         Some(server)
@@ -55,12 +130,8 @@ impl RedisServer {
 
     fn launch(&mut self) {
         let child = Command::new("redis-server")
-            .args([
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                &self.addr.port().to_string(),
-            ])
+            .args(["--bind", "127.0.0.1"])
+            .args(&self.args)
             .args([
                 "--save",
                 "",
@@ -77,7 +148,12 @@ impl RedisServer {
             .expect("redis-server starts");
         self.child = Some(child);
         for _ in 0..200 {
-            if self.ping() {
+            let ready = if self.ready_on_connect {
+                TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)).is_ok()
+            } else {
+                self.ping()
+            };
+            if ready {
                 return;
             }
             std::thread::sleep(Duration::from_millis(25));
@@ -97,9 +173,14 @@ impl RedisServer {
             && &answer == b"+PONG\r\n"
     }
 
-    /// `redis://127.0.0.1:{port}/`
+    /// `redis://127.0.0.1:{port}/` (`rediss://` for a TLS server).
     pub fn url(&self) -> String {
-        format!("redis://{}/", self.addr)
+        format!("{}://{}/", self.scheme, self.addr)
+    }
+
+    /// The address, for URLs a test writes itself.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
 
     /// Stops the server (as a crash would: no shutdown save, but every
@@ -123,4 +204,63 @@ impl Drop for RedisServer {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// A CA, and a certificate for 127.0.0.1 that it signs, with `openssl`.
+fn make_certificates(dir: &std::path::Path) {
+    let run = |args: &[&str]| {
+        let status = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("openssl runs");
+        assert!(status.success(), "openssl {args:?}");
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=test-ca",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.crt",
+    ]);
 }
