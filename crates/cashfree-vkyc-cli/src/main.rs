@@ -59,6 +59,21 @@ pub(crate) struct Connection {
     /// /ppi/kyc/vkyc/status and /ppi/kyc/vkyc/details [default: status].
     #[arg(long, value_enum)]
     ppi_status_path: Option<StatusPath>,
+    /// Draw on the account's rate budget shared through this Redis
+    /// (redis://, rediss://, with user:password@ for an ACL user), as the
+    /// services of the account do, so that a script cannot push the
+    /// account over its limit. Needs --budget-per-minute.
+    #[arg(
+        long,
+        env = "CASHFREE_VKYC_REDIS_URL",
+        hide_env_values = true,
+        requires = "budget_per_minute"
+    )]
+    redis: Option<String>,
+    /// The account's requests per minute, the figure the services use
+    /// (Cashfree's Secure ID tiers: 100, 200 or 5).
+    #[arg(long, requires = "redis")]
+    budget_per_minute: Option<u32>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -76,6 +91,8 @@ impl Connection {
             public_key: self.public_key.clone().or_else(|| outer.public_key.clone()),
             timeout: self.timeout.or(outer.timeout),
             ppi_status_path: self.ppi_status_path.or(outer.ppi_status_path),
+            redis: self.redis.clone().or_else(|| outer.redis.clone()),
+            budget_per_minute: self.budget_per_minute.or(outer.budget_per_minute),
         }
     }
 }
@@ -250,12 +267,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     };
     match cli.command {
         Command::Initiate(args) => {
-            let client = client(g, &args.connection.over(&cli.connection))?;
+            let client = client(g, &args.connection.over(&cli.connection)).await?;
             let v = initiate(&client, args).await?;
             output::verification(format, &v);
         }
         Command::Status(target) => {
-            let client = client(g, &target.connection.over(&cli.connection))?;
+            let client = client(g, &target.connection.over(&cli.connection)).await?;
             let v = status(&client, &target).await?;
             output::verification(format, &v);
         }
@@ -264,7 +281,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             deadline_secs,
             poll_ms,
         } => {
-            let client = client(g, &target.connection.over(&cli.connection))?;
+            let client = client(g, &target.connection.over(&cli.connection)).await?;
             let poll = Duration::from_millis(poll_ms.max(1));
             let watch = client
                 .watch(reference(&target)?)
@@ -320,7 +337,7 @@ fn credentials_source(matches: &clap::ArgMatches) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn client(g: &Global, connection: &Connection) -> Result<Client, Failure> {
+pub(crate) async fn client(g: &Global, connection: &Connection) -> Result<Client, Failure> {
     let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) else {
         return Err(usage(
             "credentials are needed: --client-id and --client-secret, or CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET",
@@ -347,6 +364,13 @@ pub(crate) fn client(g: &Global, connection: &Connection) -> Result<Client, Fail
             ))
         })?;
         builder = builder.public_key_pem(pem);
+    }
+    if let (Some(url), Some(per_minute)) = (&connection.redis, connection.budget_per_minute) {
+        let rate = cashfree_vkyc::coordination::BudgetRate::per_minute(per_minute)?;
+        let redis = cashfree_vkyc_redis::Redis::connect(url)
+            .await
+            .map_err(|e| usage(format!("--redis: {e}")))?;
+        builder = builder.rate_budget(redis.budget(rate));
     }
     Ok(builder.build()?)
 }

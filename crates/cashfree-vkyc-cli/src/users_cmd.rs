@@ -138,10 +138,10 @@ pub(crate) async fn user(
     format: Format,
     command: UserCommand,
 ) -> Result<(), Failure> {
-    let client = |c: &Connection| crate::client(g, &c.over(outer));
+    let client = async |c: &Connection| crate::client(g, &c.over(outer)).await;
     let found = match command {
         UserCommand::Create(args) => {
-            let client = client(&args.connection)?;
+            let client = client(&args.connection).await?;
             let mut request = CreateUserRequest::new(args.phone);
             if let Some(id) = args.user_id {
                 request = request.user_id(id);
@@ -150,11 +150,11 @@ pub(crate) async fn user(
             client.verification_suite().create_user(&request).await?
         }
         UserCommand::Get(args) => {
-            let client = client(&args.connection)?;
+            let client = client(&args.connection).await?;
             client.verification_suite().user(&who(&args)?).await?
         }
         UserCommand::Update(args) => {
-            let client = client(&args.who.connection)?;
+            let client = client(&args.who.connection).await?;
             let mut request = UpdateUserRequest::new(who(&args.who)?);
             if let Some(v) = args.details.email {
                 request = request.email(v);
@@ -191,7 +191,7 @@ pub(crate) async fn sdk_token(
     format: Format,
     args: TokenArgs,
 ) -> Result<(), Failure> {
-    let client = crate::client(g, &args.connection.over(outer))?;
+    let client = crate::client(g, &args.connection.over(outer)).await?;
     let mut request = SdkTokenRequest::new(args.app_id, args.verification_id);
     if let (Some(kind), Some(value)) = (args.identifier_type, args.identifier_value) {
         request = request.authenticated_user(kind, value);
