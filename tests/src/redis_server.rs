@@ -83,6 +83,24 @@ impl RedisServer {
         })
     }
 
+    /// One node of a Redis Cluster (not joined yet; [`RedisCluster`] joins).
+    fn start_cluster_node() -> Option<RedisServer> {
+        Self::start_with(|dir, port| {
+            let conf = dir.join(format!("nodes-{port}.conf")).display().to_string();
+            (
+                vec![
+                    "--cluster-enabled".into(),
+                    "yes".into(),
+                    "--cluster-config-file".into(),
+                    conf,
+                    "--cluster-node-timeout".into(),
+                    "2000".into(),
+                ],
+                false,
+            )
+        })
+    }
+
     /// The CA certificate (PEM) of a [`start_tls`](Self::start_tls) server.
     pub fn ca_pem(&self) -> Vec<u8> {
         std::fs::read(self.dir.join("ca.crt")).expect("the CA made for the server")
@@ -263,4 +281,51 @@ fn make_certificates(dir: &std::path::Path) {
         "-out",
         "server.crt",
     ]);
+}
+
+/// A Redis Cluster of three masters on loopback ports, joined with
+/// `redis-cli --cluster create`; stopped when dropped.
+pub struct RedisCluster {
+    nodes: Vec<RedisServer>,
+}
+
+impl RedisCluster {
+    /// Starts one, or `None` as [`RedisServer::start`] does.
+    pub fn start() -> Option<RedisCluster> {
+        let nodes: Vec<RedisServer> = (0..3)
+            .map(|_| RedisServer::start_cluster_node())
+            .collect::<Option<_>>()?;
+        let addresses: Vec<String> = nodes.iter().map(|n| n.addr.to_string()).collect();
+        let status = Command::new("redis-cli")
+            .arg("--cluster")
+            .arg("create")
+            .args(&addresses)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("redis-cli runs");
+        assert!(status.success(), "redis-cli --cluster create failed");
+        for node in &nodes {
+            let mut ok = false;
+            for _ in 0..200 {
+                let info = Command::new("redis-cli")
+                    .args(["-p", &node.addr.port().to_string(), "cluster", "info"])
+                    .output()
+                    .expect("redis-cli runs");
+                if String::from_utf8_lossy(&info.stdout).contains("cluster_state:ok") {
+                    ok = true;
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert!(ok, "the cluster never became ok at {}", node.addr);
+        }
+        Some(RedisCluster { nodes })
+    }
+
+    /// Every node's `redis://` URL.
+    pub fn urls(&self) -> Vec<String> {
+        self.nodes.iter().map(RedisServer::url).collect()
+    }
 }

@@ -70,3 +70,63 @@ async fn an_acl_user_and_a_password_kept_out_of_messages() {
     // No anonymous access on this server.
     assert!(Redis::connect(&format!("redis://{addr}/")).await.is_err());
 }
+
+/// A Redis Cluster of three masters: budgets and delivery logs of many
+/// keys (which land on different nodes) work, with no CROSSSLOT error,
+/// and a hold made through one connection is heard through another.
+#[tokio::test]
+async fn a_cluster_of_three_masters() {
+    let Some(cluster) = workspace_tests::redis_server::RedisCluster::start() else {
+        return;
+    };
+    let urls = cluster.urls();
+    let first = Redis::connect_cluster(&urls).await.unwrap();
+    let second = Redis::connect_cluster(&urls[1..]).await.unwrap();
+    let (a, b) = (
+        first.budget(BudgetRate::per_minute(60).unwrap()),
+        second.budget(BudgetRate::per_minute(60).unwrap()),
+    );
+    let second_wait = Duration::from_secs(5);
+    for i in 0..20 {
+        let key = format!("client-{i}:ppi");
+        assert_eq!(
+            a.acquire(&key, second_wait).await.unwrap(),
+            Acquire::Granted(Duration::ZERO),
+            "{key}"
+        );
+        // The other instance queues behind it, on the same node.
+        assert!(matches!(
+            b.acquire(&key, second_wait).await.unwrap(),
+            Acquire::Granted(wait) if wait > Duration::from_millis(900)
+        ));
+    }
+    let log = first.delivery_log();
+    use cashfree_vkyc::coordination::{Claim, DeliveryLog};
+    for i in 0..10 {
+        let key = format!("ppi|v{i}|E|S|t");
+        assert_eq!(
+            log.claim(&key, "t1", Duration::from_secs(5)).await.unwrap(),
+            Claim::Claimed
+        );
+        log.done(&key, "t1", Duration::from_secs(60)).await.unwrap();
+        assert_eq!(
+            second
+                .delivery_log()
+                .claim(&key, "t2", Duration::from_secs(5))
+                .await
+                .unwrap(),
+            Claim::Done
+        );
+    }
+    // A hold through one connection is announced to the other.
+    a.hold("held:ppi", Duration::from_secs(3)).await.unwrap();
+    let mut heard = false;
+    for _ in 0..100 {
+        if b.held_until("held:ppi").is_some() {
+            heard = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(heard, "the hold was not announced across the cluster");
+}

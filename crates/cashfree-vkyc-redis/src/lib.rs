@@ -55,7 +55,7 @@ pub const DEFAULT_PREFIX: &str = "cashfree-vkyc:";
 /// Cheap to clone; reconnects on its own after Redis restarts.
 #[derive(Clone)]
 pub struct Redis {
-    connection: ConnectionManager,
+    connection: Connection,
     client: redis::Client,
     prefix: Arc<str>,
     timeout: Duration,
@@ -74,6 +74,15 @@ impl fmt::Debug for Redis {
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
+}
+
+/// One Redis, or a Redis Cluster: both run the same scripts, each of
+/// which touches one key, so every script runs on the node that owns its
+/// key's slot and nothing fails with `CROSSSLOT`.
+#[derive(Clone)]
+enum Connection {
+    Single(ConnectionManager),
+    Cluster(redis::cluster_async::ClusterConnection),
 }
 
 /// Redis could not be reached, or the URL is not one.
@@ -189,8 +198,91 @@ impl RedisOptions {
             }
         };
         Ok(Redis {
-            connection,
+            connection: Connection::Single(connection),
             client,
+            prefix: self.prefix.into(),
+            timeout: self.timeout,
+            url: shown.into(),
+            holds: Arc::default(),
+            listening: Arc::default(),
+        })
+    }
+}
+
+impl RedisOptions {
+    /// Connects to a Redis Cluster through any of its `nodes` (URLs as
+    /// for [`connect`](Self::connect); TLS and ACL users alike), and checks
+    /// that it answers a `PING`. Holds are announced over the cluster's
+    /// pub/sub, which every node relays.
+    pub async fn connect_cluster(self, nodes: &[impl AsRef<str>]) -> Result<Redis, ConnectError> {
+        let urls: Vec<&str> = nodes.iter().map(AsRef::as_ref).collect();
+        let shown = urls
+            .iter()
+            .map(|u| redact(u))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let Some(first) = urls.first() else {
+            return Err(ConnectError {
+                message: "a Redis Cluster needs at least one node".into(),
+                source: None,
+            });
+        };
+        let invalid = |e: redis::RedisError| ConnectError {
+            message: format!("{shown} is not a Redis Cluster: {}", redact(&e.to_string())),
+            source: Some(e),
+        };
+        let mut builder = redis::cluster::ClusterClient::builder(urls.iter().copied())
+            .connection_timeout(self.connect_timeout)
+            .response_timeout(self.timeout);
+        let listener = match &self.root_ca {
+            Some(ca) => {
+                builder = builder.certs(redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(ca.clone()),
+                });
+                redis::Client::build_with_tls(
+                    *first,
+                    redis::TlsCertificates {
+                        client_tls: None,
+                        root_cert: Some(ca.clone()),
+                    },
+                )
+            }
+            None => redis::Client::open(*first),
+        }
+        .map_err(invalid)?;
+        let cluster = builder.build().map_err(invalid)?;
+        let connect = async {
+            let mut connection = cluster.get_async_connection().await?;
+            redis::cmd("PING")
+                .query_async::<String>(&mut connection)
+                .await?;
+            Ok::<_, redis::RedisError>(connection)
+        };
+        let connection = match tokio::time::timeout(self.connect_timeout, connect).await {
+            Ok(Ok(connection)) => connection,
+            Ok(Err(e)) => {
+                return Err(ConnectError {
+                    message: format!(
+                        "could not connect to the Redis Cluster at {shown}: {}",
+                        redact(&e.to_string())
+                    ),
+                    source: Some(e),
+                });
+            }
+            Err(_) => {
+                return Err(ConnectError {
+                    message: format!(
+                        "the Redis Cluster at {shown} did not answer within {:?}",
+                        self.connect_timeout
+                    ),
+                    source: None,
+                });
+            }
+        };
+        Ok(Redis {
+            connection: Connection::Cluster(connection),
+            client: listener,
             prefix: self.prefix.into(),
             timeout: self.timeout,
             url: shown.into(),
@@ -215,6 +307,12 @@ impl Redis {
     /// operation, keys under [`DEFAULT_PREFIX`]).
     pub async fn connect(url: &str) -> Result<Redis, ConnectError> {
         RedisOptions::default().connect(url).await
+    }
+
+    /// Connects to a Redis Cluster with the default options; see
+    /// [`RedisOptions::connect_cluster`].
+    pub async fn connect_cluster(nodes: &[impl AsRef<str>]) -> Result<Redis, ConnectError> {
+        RedisOptions::default().connect_cluster(nodes).await
     }
 
     /// Options to connect with.
@@ -296,8 +394,13 @@ impl Redis {
         what: &str,
         invocation: ScriptInvocation<'_>,
     ) -> Result<T, StoreError> {
-        let mut connection = self.connection.clone();
-        match tokio::time::timeout(self.timeout, invocation.invoke_async(&mut connection)).await {
+        let invoked = async {
+            match self.connection.clone() {
+                Connection::Single(mut c) => invocation.invoke_async(&mut c).await,
+                Connection::Cluster(mut c) => invocation.invoke_async(&mut c).await,
+            }
+        };
+        match tokio::time::timeout(self.timeout, invoked).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(StoreError::with_source(
                 format!("Redis at {} could not {what}", self.url),
