@@ -153,12 +153,12 @@ impl RedisOptions {
     ///   URL without them.
     pub async fn connect(self, url: &str) -> Result<Redis, ConnectError> {
         let shown = redact(url);
-        let client = match self.root_ca {
+        let client = match &self.root_ca {
             Some(ca) => redis::Client::build_with_tls(
                 url,
                 redis::TlsCertificates {
                     client_tls: None,
-                    root_cert: Some(ca),
+                    root_cert: Some(ca.clone()),
                 },
             ),
             None => redis::Client::open(url),
@@ -172,31 +172,11 @@ impl RedisOptions {
             .set_response_timeout(Some(self.timeout))
             .set_number_of_retries(2)
             .set_max_delay(Duration::from_millis(500));
-        let connect = async {
-            let mut connection = client.get_connection_manager_with_config(config).await?;
-            redis::cmd("PING")
-                .query_async::<String>(&mut connection)
-                .await?;
-            Ok::<_, redis::RedisError>(connection)
-        };
-        let connection = match tokio::time::timeout(self.connect_timeout, connect).await {
-            Ok(Ok(connection)) => connection,
-            Ok(Err(e)) => {
-                return Err(ConnectError {
-                    message: format!("could not connect to Redis at {shown}: {e}"),
-                    source: Some(e),
-                });
-            }
-            Err(_) => {
-                return Err(ConnectError {
-                    message: format!(
-                        "Redis at {shown} did not answer within {:?}",
-                        self.connect_timeout
-                    ),
-                    source: None,
-                });
-            }
-        };
+        let connection = self
+            .answering(&format!("Redis at {shown}"), async {
+                client.get_connection_manager_with_config(config).await
+            })
+            .await?;
         Ok(Redis {
             connection: Connection::Single(connection),
             client,
@@ -252,34 +232,11 @@ impl RedisOptions {
         }
         .map_err(invalid)?;
         let cluster = builder.build().map_err(invalid)?;
-        let connect = async {
-            let mut connection = cluster.get_async_connection().await?;
-            redis::cmd("PING")
-                .query_async::<String>(&mut connection)
-                .await?;
-            Ok::<_, redis::RedisError>(connection)
-        };
-        let connection = match tokio::time::timeout(self.connect_timeout, connect).await {
-            Ok(Ok(connection)) => connection,
-            Ok(Err(e)) => {
-                return Err(ConnectError {
-                    message: format!(
-                        "could not connect to the Redis Cluster at {shown}: {}",
-                        redact(&e.to_string())
-                    ),
-                    source: Some(e),
-                });
-            }
-            Err(_) => {
-                return Err(ConnectError {
-                    message: format!(
-                        "the Redis Cluster at {shown} did not answer within {:?}",
-                        self.connect_timeout
-                    ),
-                    source: None,
-                });
-            }
-        };
+        let connection = self
+            .answering(&format!("the Redis Cluster at {shown}"), async {
+                cluster.get_async_connection().await
+            })
+            .await?;
         Ok(Redis {
             connection: Connection::Cluster(connection),
             client: listener,
@@ -289,6 +246,35 @@ impl RedisOptions {
             holds: Arc::default(),
             listening: Arc::default(),
         })
+    }
+}
+
+impl RedisOptions {
+    /// A connection from `connect` that answers a `PING`, within the
+    /// connect timeout; else an error that names `what` (never a password).
+    async fn answering<C: redis::aio::ConnectionLike>(
+        &self,
+        what: &str,
+        connect: impl Future<Output = redis::RedisResult<C>>,
+    ) -> Result<C, ConnectError> {
+        let pinged = async {
+            let mut connection = connect.await?;
+            redis::cmd("PING")
+                .query_async::<String>(&mut connection)
+                .await?;
+            Ok::<_, redis::RedisError>(connection)
+        };
+        match tokio::time::timeout(self.connect_timeout, pinged).await {
+            Ok(Ok(connection)) => Ok(connection),
+            Ok(Err(e)) => Err(ConnectError {
+                message: format!("could not connect to {what}: {}", redact(&e.to_string())),
+                source: Some(e),
+            }),
+            Err(_) => Err(ConnectError {
+                message: format!("{what} did not answer within {:?}", self.connect_timeout),
+                source: None,
+            }),
+        }
     }
 }
 
