@@ -19,7 +19,7 @@ fn huge() -> BudgetRate {
 }
 
 fn bench(c: &mut Criterion) {
-    let Some(redis_server) = RedisServer::start() else {
+    let Some(redis_server) = RedisServer::start_for_bench() else {
         return;
     };
     let (_server, sandbox) = workspace_tests::bench::sandbox_server();

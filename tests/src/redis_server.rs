@@ -23,6 +23,9 @@ pub struct RedisServer {
     /// user to answer a plain `PING`).
     ready_on_connect: bool,
     scheme: &'static str,
+    /// `always` (every write on disk before the answer, for the restart
+    /// tests) or `everysec` (Redis's default, for measuring).
+    fsync: &'static str,
 }
 
 impl RedisServer {
@@ -101,6 +104,15 @@ impl RedisServer {
         })
     }
 
+    /// As Redis runs by default (`appendfsync everysec`), for benchmarks:
+    /// the tests' `always` puts an fsync in every write's round trip.
+    pub fn start_for_bench() -> Option<RedisServer> {
+        let mut server = Self::start()?;
+        server.fsync = "everysec";
+        server.restart();
+        Some(server)
+    }
+
     /// The CA certificate (PEM) of a [`start_tls`](Self::start_tls) server.
     pub fn ca_pem(&self) -> Vec<u8> {
         std::fs::read(self.dir.join("ca.crt")).expect("the CA made for the server")
@@ -141,6 +153,7 @@ impl RedisServer {
             args,
             ready_on_connect,
             scheme: "redis",
+            fsync: "always",
         };
         server.launch();
         Some(server)
@@ -156,7 +169,7 @@ impl RedisServer {
                 "--appendonly",
                 "yes",
                 "--appendfsync",
-                "always",
+                self.fsync,
             ])
             .arg("--dir")
             .arg(&self.dir)

@@ -55,7 +55,7 @@ async fn initiate_and_status_as_json_keep_cashfrees_fields() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let status: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        status["status"], "AUDITOR_REVIEW",
+        status["status"], "AUDITOR_REVIEWED",
         "an unpublished status is printed as sent"
     );
     assert_eq!(status["sub_status"], "AUDITOR_APPROVED");

@@ -38,14 +38,21 @@ pub fn is_final(code: &str) -> bool {
 }
 
 /// The `status` the sandbox reports with a sub-status: the one the table
-/// gives where Cashfree publishes it, otherwise the phase's name in upper
-/// case (`VIDEO_CALL`, `AGENT_REVIEW`, ...), so clients must not depend on
-/// an exact list of statuses.
+/// gives where Cashfree publishes it. The phases after `PRE_VIDEO_CALL`
+/// have no published status name; the sandbox uses the labels Cashfree's
+/// own merchant dashboard filters by (`VIDEO_CALL`, `AGENT_REVIEWED`,
+/// `AUDITOR_REVIEWED`), which are stand-ins, not confirmed API values:
+/// clients must not depend on an exact list of statuses.
 pub fn status_for(code: &str) -> String {
     match row(code) {
         Some(r) if !r.status.is_empty() => r.status.clone(),
-        Some(r) if r.phase == "technical" => "TECHNICAL_ERROR".into(),
-        Some(r) => r.phase.to_ascii_uppercase(),
+        Some(r) => match r.phase.as_str() {
+            "video_call" => "VIDEO_CALL".into(),
+            "agent_review" => "AGENT_REVIEWED".into(),
+            "auditor_review" => "AUDITOR_REVIEWED".into(),
+            "technical" => "TECHNICAL_ERROR".into(),
+            other => other.to_ascii_uppercase(),
+        },
         None => "RECEIVED".into(),
     }
 }
@@ -60,6 +67,9 @@ mod tests {
         assert_eq!(status_for("LINK_GENERATED"), "RECEIVED");
         assert_eq!(status_for("VKYC_EXPIRED"), "EXPIRED");
         assert_eq!(status_for("USER_QUEUED"), "PRE_VIDEO_CALL");
+        assert_eq!(status_for("AGENT_ENDED_CALL"), "VIDEO_CALL");
+        assert_eq!(status_for("AGENT_REJECTED"), "AGENT_REVIEWED");
+        assert_eq!(status_for("AUDITOR_APPROVED"), "AUDITOR_REVIEWED");
         assert!(is_final("AUDITOR_APPROVED") && !is_final("AGENT_REJECTED"));
     }
 }

@@ -113,7 +113,7 @@ impl Position {
 /// };
 /// let mut latest = LatestState::default();
 /// // The auditor's decision arrives first; the earlier events after it.
-/// assert!(latest.offer_event(&event("AUDITOR_APPROVED", "AUDITOR_REVIEW", "2026-06-01T10:00:09.000Z")));
+/// assert!(latest.offer_event(&event("AUDITOR_APPROVED", "AUDITOR_REVIEWED", "2026-06-01T10:00:09.000Z")));
 /// assert!(!latest.offer_event(&event("USER_QUEUED", "PRE_VIDEO_CALL", "2026-06-01T10:00:05.000Z")));
 /// assert!(!latest.offer_event(&event("AGENT_ENDED_CALL", "VIDEO_CALL", "2026-06-01T10:00:07.000Z")));
 /// assert_eq!(latest.get().unwrap().sub_status, SubStatus::AuditorApproved);

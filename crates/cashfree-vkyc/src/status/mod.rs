@@ -224,6 +224,13 @@ crate::strings::string_enum! {
         Rejected = "REJECTED",
         /// The link expired.
         Expired = "EXPIRED",
+        /// The video call. Unconfirmed as an API value: the label Cashfree's
+        /// merchant dashboard filters by (the local sandbox sends it).
+        VideoCall = "VIDEO_CALL",
+        /// The agent's review. Unconfirmed, as `VIDEO_CALL`.
+        AgentReviewed = "AGENT_REVIEWED",
+        /// The auditor's review. Unconfirmed, as `VIDEO_CALL`.
+        AuditorReviewed = "AUDITOR_REVIEWED",
     }
 }
 
@@ -235,6 +242,9 @@ impl VkycStatus {
             VkycStatus::PreVideoCall => Phase::PreVideoCall,
             VkycStatus::Rejected => Phase::Rejected,
             VkycStatus::Expired => Phase::Expired,
+            VkycStatus::VideoCall => Phase::VideoCall,
+            VkycStatus::AgentReviewed => Phase::AgentReview,
+            VkycStatus::AuditorReviewed => Phase::AuditorReview,
             VkycStatus::Unknown(_) => Phase::Unknown,
         }
     }
