@@ -41,6 +41,14 @@
 //! # Ok(()) }
 //! ```
 //!
+//! To test a service of your own, give the sandbox its webhook URL and
+//! `duplicate_webhooks(true)`, point the service's client at
+//! `base_url()`, plan each customer's scenario and run it to the end: the
+//! receiver gets every event twice and in any order, as it may from
+//! Cashfree. The `cashfree-vkyc` crate's `examples/service.rs` is a whole
+//! service tested that way (`cargo run -p cashfree-vkyc --features axum
+//! --example service`).
+//!
 //! Control endpoints live under `/__sandbox/`, a path Cashfree never uses.
 //! `{family}` is `ppi` or `verification_suite`; the forms without it work
 //! when only one family has the id, and answer 409 when both do.
