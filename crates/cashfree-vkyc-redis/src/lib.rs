@@ -1,13 +1,13 @@
 //! [`cashfree-vkyc`](cashfree_vkyc)'s rate budget and webhook delivery log
 //! on Redis: many instances of a service, one Cashfree account.
 //!
-//! - [`RedisBudget`] is a [`RateBudget`]: a GCRA limiter in one Lua script,
+//! - [`RedisBudget`] is a [`RateBudget`](cashfree_vkyc::coordination::RateBudget): a GCRA limiter in one Lua script,
 //!   keyed by client id and API family, on Redis's clock. A permit is a
 //!   reservation of the next free slot, first come first served across
 //!   every instance, in one round trip; a 429 seen by one instance holds
 //!   all (the hold is announced over pub/sub, so a slot reserved before it
 //!   is not used during it).
-//! - [`RedisDeliveryLog`] is a [`DeliveryLog`]: a delivery is claimed with
+//! - [`RedisDeliveryLog`] is a [`DeliveryLog`](cashfree_vkyc::coordination::DeliveryLog): a delivery is claimed with
 //!   `SET NX PX` for a lease, then marked done or released, each a Lua
 //!   script that changes the key only while the caller's claim holds it.
 //!
