@@ -357,6 +357,27 @@ async fn learn(shared: &Shared, op: Op, status: StatusCode, headers: &HeaderMap)
     }
 }
 
+/// What every answer tells: its status and request id go on the call's
+/// span, and the budget learns what Cashfree said of the limit. The
+/// request id, for the caller.
+async fn observe<T>(
+    shared: &Shared,
+    op: Op,
+    attempt: u32,
+    answer: &ResponseValue<T>,
+) -> Option<String> {
+    let span = tracing::Span::current();
+    let status = answer.status().as_u16();
+    span.record("http.response.status_code", status);
+    learn(shared, op, answer.status(), answer.headers()).await;
+    let request_id = answer.request_id().map(str::to_owned);
+    if let Some(id) = &request_id {
+        span.record("request_id", id.as_str());
+    }
+    tracing::debug!(attempt, status, "answer");
+    request_id
+}
+
 /// What one attempt's outcome means.
 async fn read<T: DeserializeOwned>(
     shared: &Shared,
@@ -368,13 +389,7 @@ async fn read<T: DeserializeOwned>(
     let span = tracing::Span::current();
     let answer = match outcome {
         Outcome::Decoded(value) => {
-            span.record("http.response.status_code", value.status().as_u16());
-            learn(shared, op, value.status(), value.headers()).await;
-            let request_id = value.request_id().map(str::to_owned);
-            if let Some(id) = &request_id {
-                span.record("request_id", id.as_str());
-            }
-            tracing::debug!(attempt, status = value.status().as_u16(), "answer");
+            let request_id = observe(shared, op, attempt, &value).await;
             let (value, body, _) = value.into_parts();
             return Turn::Done(Ok(Answered {
                 value,
@@ -431,13 +446,7 @@ async fn read<T: DeserializeOwned>(
         }
     };
     let status = answer.status();
-    span.record("http.response.status_code", status.as_u16());
-    learn(shared, op, status, answer.headers()).await;
-    let request_id = answer.request_id().map(str::to_owned);
-    if let Some(id) = &request_id {
-        span.record("request_id", id.as_str());
-    }
-    tracing::debug!(attempt, status = status.as_u16(), "answer");
+    let request_id = observe(shared, op, attempt, &answer).await;
     let (_, body, headers) = answer.into_parts();
     if status.is_success() {
         // An undocumented success status (201, say) is still a success; a

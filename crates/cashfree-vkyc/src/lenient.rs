@@ -19,6 +19,12 @@ pub(crate) fn text(value: &Value) -> Option<String> {
     }
 }
 
+/// `""` read as absent, as Cashfree writes absent text in webhooks and
+/// some answers.
+pub(crate) fn present(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.is_empty())
+}
+
 /// A date or time as Cashfree wrote it, with its best reading.
 ///
 /// Cashfree writes the same field as `2026-06-03`, `2025-08-03T00:00:00.000Z`

@@ -13,7 +13,7 @@ mod ops;
 pub use ops::Onboarded;
 
 use crate::error::ValidationError;
-use crate::lenient::LenientTime;
+use crate::lenient::{LenientTime, present};
 use crate::request::{Channel, User, validate_user_id, validate_verification_id};
 use cashfree_vkyc_raw::verification_suite::types as vs_raw;
 use serde::Serialize;
@@ -43,10 +43,6 @@ pub struct VkycUser {
     /// Cashfree's `x-request-id` of the answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-}
-
-fn present(text: Option<String>) -> Option<String> {
-    text.filter(|t| !t.is_empty())
 }
 
 impl VkycUser {

@@ -5,12 +5,13 @@ use crate::error::DecodeError;
 pub use crate::lenient::LenientTime;
 #[cfg(feature = "chrono")]
 pub use crate::lenient::Timestamp;
+use crate::lenient::present;
 use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
 use bytes::Bytes;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
 pub use reference::VerificationRef;
 pub(crate) use texts::Texts;
-use texts::{present, reference};
+use texts::reference;
 
 mod reference;
 mod texts;

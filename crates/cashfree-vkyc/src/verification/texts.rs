@@ -3,15 +3,10 @@
 //! replays), read as leniently as Cashfree writes them.
 
 use super::Api;
-use crate::lenient::text;
+use crate::lenient::{present, text};
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
 use serde_json::{Map, Value};
 use std::fmt;
-
-/// `""` reads as absent, as Cashfree writes it in webhooks.
-pub(super) fn present(text: Option<String>) -> Option<String> {
-    text.filter(|t| !t.is_empty())
-}
 
 /// The user's reference id, whether sent as a number or as text.
 pub(super) fn reference(id: Option<String>) -> Option<i64> {
