@@ -12,7 +12,6 @@ use cashfree_vkyc::{
     Channel, Client, Environment, PpiInitiateRequest, PpiStatusPath, SecurityQuestion,
     Verification, VerificationRef, VerificationSuiteInitiateRequest,
 };
-use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use failure::{Failure, usage};
 use family::ApiFamily;
@@ -26,17 +25,136 @@ use std::time::Duration;
     about = "Cashfree Video KYC: initiate, follow and verify, or try it all on a local sandbox"
 )]
 struct Cli {
+    /// Given before the subcommand, these apply to whichever follows; each
+    /// subcommand also takes, and lists in its help, the ones that mean
+    /// something to it (a value given inside wins).
     #[command(flatten)]
-    global: Global,
-    #[command(flatten)]
-    connection: Connection,
+    outer: Call,
     #[command(subcommand)]
     command: Command,
 }
 
-/// Where the API is and how calls are made. Accepted before the
-/// subcommand and inside the ones that call Cashfree (not by `sandbox`, to
-/// which they mean nothing); a value inside wins.
+/// What every command that calls Cashfree takes: who, where, and how to
+/// print.
+#[derive(Args, Clone, Default)]
+pub(crate) struct Call {
+    #[command(flatten)]
+    credentials: Credentials,
+    #[command(flatten)]
+    connection: Connection,
+    #[command(flatten)]
+    output: Output,
+}
+
+impl Call {
+    /// `self` (inside the subcommand) over `outer` (before it).
+    fn over(&self, outer: &Call) -> Call {
+        Call {
+            credentials: self.credentials.over(&outer.credentials),
+            connection: self.connection.over(&outer.connection),
+            output: self.output.over(&outer.output),
+        }
+    }
+}
+
+#[derive(Args, Clone, Default)]
+pub(crate) struct Credentials {
+    /// Client id [env: CASHFREE_CLIENT_ID].
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Client secret, never printed [env: CASHFREE_CLIENT_SECRET].
+    #[arg(long)]
+    client_secret: Option<String>,
+    /// Where the two came from, for error messages.
+    #[arg(skip)]
+    from: Option<&'static str>,
+}
+
+impl Credentials {
+    /// The flags given inside the subcommand, else before it, else the
+    /// environment. Read here rather than by clap's `env`: with the flags
+    /// at two levels, the variable read inside would hide a flag given
+    /// before.
+    fn over(&self, outer: &Credentials) -> Credentials {
+        let id = flag_or_env(&self.client_id, &outer.client_id, "CASHFREE_CLIENT_ID");
+        let secret = flag_or_env(
+            &self.client_secret,
+            &outer.client_secret,
+            "CASHFREE_CLIENT_SECRET",
+        );
+        let from = match (&id, &secret) {
+            (Some((_, Source::Flag)), Some((_, Source::Flag))) => {
+                Some("the --client-id and --client-secret flags")
+            }
+            (Some((_, Source::Env)), Some((_, Source::Env))) => {
+                Some("the CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET environment variables")
+            }
+            (Some(_), Some(_)) => Some(
+                "a flag and an environment variable (CASHFREE_CLIENT_ID / CASHFREE_CLIENT_SECRET)",
+            ),
+            _ => None,
+        };
+        Credentials {
+            client_id: id.map(|(v, _)| v),
+            client_secret: secret.map(|(v, _)| v),
+            from,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Source {
+    Flag,
+    Env,
+}
+
+/// A flag's value, inside over before, else the variable's.
+fn flag_or_env(
+    inner: &Option<String>,
+    outer: &Option<String>,
+    var: &str,
+) -> Option<(String, Source)> {
+    match inner.as_ref().or(outer.as_ref()) {
+        Some(value) => Some((value.clone(), Source::Flag)),
+        None => std::env::var(var).ok().map(|value| (value, Source::Env)),
+    }
+}
+
+#[derive(Args, Clone, Copy, Default)]
+pub(crate) struct Output {
+    /// Say on stderr when a request is retried, and why (always on when
+    /// stderr is a terminal).
+    #[arg(long, short)]
+    verbose: bool,
+    /// Machine-readable output: the library's one view of a verification,
+    /// the same names for both families, with its request id.
+    #[arg(long)]
+    json: bool,
+    /// Machine-readable output: Cashfree's own fields, exactly as sent
+    /// (`reference_id` or `cf_verification_id`, per family).
+    #[arg(long, conflicts_with = "json")]
+    raw: bool,
+}
+
+impl Output {
+    fn over(self, outer: &Output) -> Output {
+        Output {
+            verbose: self.verbose || outer.verbose,
+            json: self.json || outer.json,
+            raw: self.raw || outer.raw,
+        }
+    }
+
+    fn format(self) -> output::Format {
+        match (self.json, self.raw) {
+            (_, true) => output::Format::Raw,
+            (true, _) => output::Format::Json,
+            _ => output::Format::Human,
+        }
+    }
+}
+
+/// Where the API is and how calls are made.
 #[derive(Args, Clone, Default)]
 pub(crate) struct Connection {
     /// Host root of the API, e.g. http://127.0.0.1:8080 (overrides --env).
@@ -48,9 +166,9 @@ pub(crate) struct Connection {
     env: Option<Env>,
     /// RSA public key (PEM file from Cashfree's dashboard): sign every
     /// Verification Suite request with a fresh x-cf-signature (2FA), for
-    /// machines whose IP is not whitelisted.
-    #[arg(long, env = "CASHFREE_PUBLIC_KEY", hide_env_values = true)]
-    public_key: Option<std::path::PathBuf>,
+    /// machines whose IP is not whitelisted [env: CASHFREE_PUBLIC_KEY].
+    #[arg(long)]
+    public_key: Option<String>,
     /// Seconds one attempt may take before it is abandoned (and retried)
     /// [default: 30].
     #[arg(long)]
@@ -62,17 +180,13 @@ pub(crate) struct Connection {
     /// Draw on the account's rate budget shared through this Redis
     /// (redis://, rediss://, with user:password@ for an ACL user), as the
     /// services of the account do, so that a script cannot push the
-    /// account over its limit. Needs --budget-per-minute.
-    #[arg(
-        long,
-        env = "CASHFREE_VKYC_REDIS_URL",
-        hide_env_values = true,
-        requires = "budget_per_minute"
-    )]
+    /// account over its limit. Needs --budget-per-minute [env:
+    /// CASHFREE_VKYC_REDIS_URL].
+    #[arg(long)]
     redis: Option<String>,
     /// The account's requests per minute, the figure the services use
     /// (Cashfree's Secure ID tiers: 100, 200 or 5).
-    #[arg(long, requires = "redis")]
+    #[arg(long)]
     budget_per_minute: Option<u32>,
 }
 
@@ -88,48 +202,15 @@ impl Connection {
         Connection {
             base_url: self.base_url.clone().or_else(|| outer.base_url.clone()),
             env: self.env.or(outer.env),
-            public_key: self.public_key.clone().or_else(|| outer.public_key.clone()),
+            public_key: flag_or_env(&self.public_key, &outer.public_key, "CASHFREE_PUBLIC_KEY")
+                .map(|(v, _)| v),
             timeout: self.timeout.or(outer.timeout),
             ppi_status_path: self.ppi_status_path.or(outer.ppi_status_path),
-            redis: self.redis.clone().or_else(|| outer.redis.clone()),
+            redis: flag_or_env(&self.redis, &outer.redis, "CASHFREE_VKYC_REDIS_URL")
+                .map(|(v, _)| v),
             budget_per_minute: self.budget_per_minute.or(outer.budget_per_minute),
         }
     }
-}
-
-#[derive(Args)]
-pub(crate) struct Global {
-    /// Client id.
-    #[arg(
-        long,
-        env = "CASHFREE_CLIENT_ID",
-        global = true,
-        hide_env_values = true
-    )]
-    client_id: Option<String>,
-    /// Client secret (never printed).
-    #[arg(
-        long,
-        env = "CASHFREE_CLIENT_SECRET",
-        global = true,
-        hide_env_values = true
-    )]
-    client_secret: Option<String>,
-    /// Say on stderr when a request is retried, and why (always on when
-    /// stderr is a terminal).
-    #[arg(long, short, global = true)]
-    verbose: bool,
-    /// Machine-readable output: the library's one view of a verification,
-    /// the same names for both families, with its request id.
-    #[arg(long, global = true)]
-    json: bool,
-    /// Machine-readable output: Cashfree's own fields, exactly as sent
-    /// (`reference_id` or `cf_verification_id`, per family).
-    #[arg(long, global = true, conflicts_with = "json")]
-    raw: bool,
-    /// Where the credentials came from, for error messages.
-    #[arg(skip)]
-    credentials_from: Option<&'static str>,
 }
 
 #[derive(Clone, Copy, Default, ValueEnum)]
@@ -168,9 +249,18 @@ enum Command {
     SdkToken(users_cmd::TokenArgs),
     /// Check a webhook delivery's signature: exit 0 if valid, 1 if not.
     VerifyWebhook(webhook_cmd::VerifyArgs),
-    /// Run the local sandbox in the foreground (--client-id/--client-secret,
-    /// when given, are the only credentials it accepts).
-    Sandbox(cashfree_vkyc_sandbox::SandboxArgs),
+    /// Run the local sandbox in the foreground.
+    Sandbox {
+        /// The only credentials the sandbox accepts, when given (any
+        /// otherwise).
+        #[command(flatten)]
+        credentials: Credentials,
+        /// Print the base URL as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        args: cashfree_vkyc_sandbox::SandboxArgs,
+    },
     /// Start an in-process sandbox and run both API families through their lifecycle.
     Demo {
         /// Pause between lifecycle steps, in milliseconds.
@@ -182,7 +272,7 @@ enum Command {
 #[derive(Args)]
 struct InitiateArgs {
     #[command(flatten)]
-    connection: Connection,
+    call: Call,
     #[arg(long, value_enum)]
     api: ApiFamily,
     /// Your unique id for this verification.
@@ -214,7 +304,7 @@ struct InitiateArgs {
 #[derive(Args, Clone)]
 pub(crate) struct Target {
     #[command(flatten)]
-    connection: Connection,
+    call: Call,
     #[arg(long, value_enum)]
     api: ApiFamily,
     /// Your id for the verification.
@@ -230,13 +320,14 @@ pub(crate) struct Target {
 
 fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
-    let mut cli = match Cli::from_arg_matches(&matches) {
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    cli.global.credentials_from = credentials_source(&matches);
-    let serving = matches!(cli.command, Command::Sandbox(_));
-    notices::install(cli.global.verbose || serving);
+    let credentials_from = cli.credentials().from;
+    let output = cli.output();
+    let serving = matches!(cli.command, Command::Sandbox { .. });
+    notices::install(output.verbose || serving);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -247,8 +338,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let json = cli.global.json || cli.global.raw;
-    let credentials_from = cli.global.credentials_from;
+    let json = output.json || output.raw;
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(failure) => {
@@ -258,21 +348,57 @@ fn main() -> ExitCode {
     }
 }
 
+impl Cli {
+    /// The credentials the chosen command uses, and where they came from.
+    fn credentials(&self) -> Credentials {
+        let outer = &self.outer.credentials;
+        match &self.command {
+            Command::Initiate(args) => args.call.credentials.over(outer),
+            Command::Status(target) | Command::Watch { target, .. } => {
+                target.call.credentials.over(outer)
+            }
+            Command::User(command) => command.call().credentials.over(outer),
+            Command::SdkToken(args) => args.call.credentials.over(outer),
+            Command::Sandbox { credentials, .. } => credentials.over(outer),
+            Command::VerifyWebhook(_) | Command::Demo { .. } => Credentials::default(),
+        }
+    }
+
+    /// How the chosen command prints: its own flags over those before it.
+    fn output(&self) -> Output {
+        let outer = &self.outer.output;
+        match &self.command {
+            Command::Initiate(args) => args.call.output.over(outer),
+            Command::Status(target) | Command::Watch { target, .. } => {
+                target.call.output.over(outer)
+            }
+            Command::User(command) => command.call().output.over(outer),
+            Command::SdkToken(args) => args.call.output.over(outer),
+            Command::VerifyWebhook(args) => Output {
+                verbose: false,
+                json: args.json || outer.json,
+                raw: args.raw || outer.raw,
+            },
+            Command::Sandbox { json, .. } => Output {
+                json: *json || outer.json,
+                ..Output::default()
+            },
+            Command::Demo { .. } => Output::default(),
+        }
+    }
+}
+
 async fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    let g = &cli.global;
-    let format = match (g.json, g.raw) {
-        (_, true) => output::Format::Raw,
-        (true, _) => output::Format::Json,
-        _ => output::Format::Human,
-    };
+    let format = cli.output().format();
+    let outer = &cli.outer;
     match cli.command {
         Command::Initiate(args) => {
-            let client = client(g, &args.connection.over(&cli.connection)).await?;
+            let client = client(&args.call.over(outer)).await?;
             let v = initiate(&client, args).await?;
             output::verification(format, &v);
         }
         Command::Status(target) => {
-            let client = client(g, &target.connection.over(&cli.connection)).await?;
+            let client = client(&target.call.over(outer)).await?;
             let v = status(&client, &target).await?;
             output::verification(format, &v);
         }
@@ -281,7 +407,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             deadline_secs,
             poll_ms,
         } => {
-            let client = client(g, &target.connection.over(&cli.connection)).await?;
+            let client = client(&target.call.over(outer)).await?;
             let poll = Duration::from_millis(poll_ms.max(1));
             let watch = client
                 .watch(reference(&target)?)
@@ -291,14 +417,33 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             let last = output::follow(format, &label, watch).await?;
             output::outcome(format, &last);
         }
-        Command::User(command) => users_cmd::user(g, &cli.connection, format, command).await?,
-        Command::SdkToken(args) => users_cmd::sdk_token(g, &cli.connection, format, args).await?,
-        Command::VerifyWebhook(args) => {
-            return Ok(webhook_cmd::run(format, &args, g.client_secret.as_deref()));
+        Command::User(command) => {
+            let client = client(&command.call().over(outer)).await?;
+            users_cmd::user(&client, format, command).await?
         }
-        Command::Sandbox(args) => {
-            let credentials = g.client_id.clone().zip(g.client_secret.clone());
-            let config = args.config(credentials);
+        Command::SdkToken(args) => {
+            let client = client(&args.call.over(outer)).await?;
+            users_cmd::sdk_token(&client, format, args).await?
+        }
+        Command::VerifyWebhook(args) => {
+            let secret = flag_or_env(
+                &args.client_secret,
+                &outer.credentials.client_secret,
+                "CASHFREE_CLIENT_SECRET",
+            );
+            return Ok(webhook_cmd::run(
+                format,
+                &args,
+                secret.map(|(v, _)| v).as_deref(),
+            ));
+        }
+        Command::Sandbox {
+            credentials,
+            json,
+            args,
+        } => {
+            let credentials = credentials.over(&outer.credentials);
+            let config = args.config(credentials.client_id.zip(credentials.client_secret));
             let sandbox = cashfree_vkyc_sandbox::Sandbox::start_with(config)
                 .await
                 .map_err(|e| Failure {
@@ -306,7 +451,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     error: None,
                     message: format!("cannot start the sandbox: {e}"),
                 })?;
-            if g.json {
+            if json || outer.output.json {
                 println!("{}", serde_json::json!({"base_url": sandbox.base_url()}));
             } else {
                 println!("{}", sandbox.base_url());
@@ -319,26 +464,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Where the client id and secret came from: both flags, both environment
-/// variables, or a mix.
-fn credentials_source(matches: &clap::ArgMatches) -> Option<&'static str> {
-    let from = |id: &str| matches.value_source(id);
-    match (from("client_id"), from("client_secret")) {
-        (Some(ValueSource::CommandLine), Some(ValueSource::CommandLine)) => {
-            Some("the --client-id and --client-secret flags")
-        }
-        (Some(ValueSource::EnvVariable), Some(ValueSource::EnvVariable)) => {
-            Some("the CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET environment variables")
-        }
-        (Some(_), Some(_)) => {
-            Some("a flag and an environment variable (CASHFREE_CLIENT_ID / CASHFREE_CLIENT_SECRET)")
-        }
-        _ => None,
-    }
-}
-
-pub(crate) async fn client(g: &Global, connection: &Connection) -> Result<Client, Failure> {
-    let (Some(id), Some(secret)) = (&g.client_id, &g.client_secret) else {
+pub(crate) async fn client(call: &Call) -> Result<Client, Failure> {
+    let connection = &call.connection;
+    let (Some(id), Some(secret)) = (&call.credentials.client_id, &call.credentials.client_secret)
+    else {
         return Err(usage(
             "credentials are needed: --client-id and --client-secret, or CASHFREE_CLIENT_ID and CASHFREE_CLIENT_SECRET",
         ));
@@ -357,13 +486,14 @@ pub(crate) async fn client(g: &Global, connection: &Connection) -> Result<Client
         })
         .timeout(Duration::from_secs(connection.timeout.unwrap_or(30).max(1)));
     if let Some(path) = &connection.public_key {
-        let pem = std::fs::read_to_string(path).map_err(|e| {
-            usage(format!(
-                "cannot read the public key {}: {e}",
-                path.display()
-            ))
-        })?;
+        let pem = std::fs::read_to_string(path)
+            .map_err(|e| usage(format!("cannot read the public key {path}: {e}")))?;
         builder = builder.public_key_pem(pem);
+    }
+    match (&connection.redis, connection.budget_per_minute) {
+        (Some(_), None) => return Err(usage("--redis needs --budget-per-minute")),
+        (None, Some(_)) => return Err(usage("--budget-per-minute needs --redis")),
+        _ => {}
     }
     if let (Some(url), Some(per_minute)) = (&connection.redis, connection.budget_per_minute) {
         let rate = cashfree_vkyc::coordination::BudgetRate::per_minute(per_minute)?;

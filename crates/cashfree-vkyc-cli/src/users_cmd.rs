@@ -1,11 +1,11 @@
 //! `user create | get | update` and `sdk-token`: the Verification Suite's
 //! users and the token Cashfree's VKYC SDK opens a session with.
 
+use crate::Call;
 use crate::failure::{Failure, usage};
 use crate::output::Format;
-use crate::{Connection, Global};
 use cashfree_vkyc::{
-    CreateUserRequest, SdkToken, SdkTokenRequest, UpdateUserRequest, User, VkycUser,
+    Client, CreateUserRequest, SdkToken, SdkTokenRequest, UpdateUserRequest, User, VkycUser,
 };
 use clap::{Args, Subcommand};
 
@@ -22,7 +22,7 @@ pub(crate) enum UserCommand {
 #[derive(Args)]
 pub(crate) struct CreateArgs {
     #[command(flatten)]
-    connection: Connection,
+    pub(crate) call: Call,
     /// The user's phone number.
     #[arg(long)]
     phone: String,
@@ -49,7 +49,7 @@ pub(crate) struct Details {
 #[derive(Args)]
 pub(crate) struct WhoArgs {
     #[command(flatten)]
-    connection: Connection,
+    pub(crate) call: Call,
     /// Your id for the user.
     #[arg(long, conflicts_with = "user_reference_id")]
     user_id: Option<String>,
@@ -69,7 +69,7 @@ pub(crate) struct UpdateArgs {
 #[derive(Args)]
 pub(crate) struct TokenArgs {
     #[command(flatten)]
-    connection: Connection,
+    pub(crate) call: Call,
     /// Your application's id, issued by Cashfree for the VKYC product.
     #[arg(long)]
     app_id: String,
@@ -132,16 +132,24 @@ fn print_token(format: Format, token: &SdkToken) {
     }
 }
 
+impl UserCommand {
+    /// The connection, credentials and output flags given inside.
+    pub(crate) fn call(&self) -> &Call {
+        match self {
+            UserCommand::Create(args) => &args.call,
+            UserCommand::Get(args) => &args.call,
+            UserCommand::Update(args) => &args.who.call,
+        }
+    }
+}
+
 pub(crate) async fn user(
-    g: &Global,
-    outer: &Connection,
+    client: &Client,
     format: Format,
     command: UserCommand,
 ) -> Result<(), Failure> {
-    let client = async |c: &Connection| crate::client(g, &c.over(outer)).await;
     let found = match command {
         UserCommand::Create(args) => {
-            let client = client(&args.connection).await?;
             let mut request = CreateUserRequest::new(args.phone);
             if let Some(id) = args.user_id {
                 request = request.user_id(id);
@@ -149,12 +157,8 @@ pub(crate) async fn user(
             request = with_create_details(request, args.details);
             client.verification_suite().create_user(&request).await?
         }
-        UserCommand::Get(args) => {
-            let client = client(&args.connection).await?;
-            client.verification_suite().user(&who(&args)?).await?
-        }
+        UserCommand::Get(args) => client.verification_suite().user(&who(&args)?).await?,
         UserCommand::Update(args) => {
-            let client = client(&args.who.connection).await?;
             let mut request = UpdateUserRequest::new(who(&args.who)?);
             if let Some(v) = args.details.email {
                 request = request.email(v);
@@ -186,12 +190,10 @@ fn with_create_details(mut request: CreateUserRequest, details: Details) -> Crea
 }
 
 pub(crate) async fn sdk_token(
-    g: &Global,
-    outer: &Connection,
+    client: &Client,
     format: Format,
     args: TokenArgs,
 ) -> Result<(), Failure> {
-    let client = crate::client(g, &args.connection.over(outer)).await?;
     let mut request = SdkTokenRequest::new(args.app_id, args.verification_id);
     if let (Some(kind), Some(value)) = (args.identifier_type, args.identifier_value) {
         request = request.authenticated_user(kind, value);

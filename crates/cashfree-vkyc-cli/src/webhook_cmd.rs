@@ -15,9 +15,12 @@ pub struct VerifyArgs {
     /// The family the delivery belongs to, when the payload does not say.
     #[arg(long, value_enum)]
     api: Option<ApiFamily>,
-    /// Another client secret to try (repeat it during a rotation). By
-    /// default the secret is --client-secret or CASHFREE_CLIENT_SECRET, so
-    /// it never has to be typed on the command line.
+    /// The client secret the verification was created with, never printed
+    /// [env: CASHFREE_CLIENT_SECRET, so it need not be typed on the command
+    /// line].
+    #[arg(long)]
+    pub(crate) client_secret: Option<String>,
+    /// Another client secret to try (repeat it during a rotation).
     #[arg(long = "secret")]
     secrets: Vec<String>,
     /// A captured request, headers and body, as `curl -i`, a proxy log or
@@ -44,6 +47,12 @@ pub struct VerifyArgs {
     /// older than this matches but is reported outside the window).
     #[arg(long, default_value_t = 300)]
     tolerance_secs: u64,
+    /// Print the report as JSON, with the library's view of the payload.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Print the report as JSON, with Cashfree's payload exactly as sent.
+    #[arg(long, conflicts_with = "json")]
+    pub(crate) raw: bool,
 }
 
 /// A captured request's headers and body: an optional first line that is

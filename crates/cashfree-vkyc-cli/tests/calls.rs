@@ -104,6 +104,11 @@ mod errors {
         );
         assert!(!text(&out.stdout).contains("flag_secret_123"));
         assert!(!text(&out.stderr).contains("flag_secret_123"));
+        // Flags given before the subcommand win over the environment.
+        let sent = server.received_requests().await.unwrap();
+        let last = sent.last().unwrap();
+        assert_eq!(last.headers["x-client-id"], "flag_id");
+        assert_eq!(last.headers["x-client-secret"], "flag_secret_123");
     }
 
     /// An answer far larger than anything Cashfree sends is not read past

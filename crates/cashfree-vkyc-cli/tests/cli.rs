@@ -505,6 +505,26 @@ async fn connection_options_where_they_apply() {
     for foreign in ["--base-url", "--env", "--public-key", "--timeout"] {
         assert!(!help.contains(foreign), "{foreign} in:\n{help}");
     }
+    for foreign in ["--verbose", "--raw"] {
+        assert!(!help.contains(foreign), "{foreign} in:\n{help}");
+    }
     let out = cli(&["sandbox", "--base-url", &base]).await;
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let out = cli(&["sandbox", "-v"]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+
+    // Each subcommand's help lists what applies to it, and nothing else.
+    let help = text(&cli(&["verify-webhook", "--help"]).await.stdout);
+    assert!(help.contains("--client-secret") && help.contains("--json"), "{help}");
+    for foreign in ["--verbose", "--client-id", "--base-url", "--redis"] {
+        assert!(!help.contains(foreign), "{foreign} in:\n{help}");
+    }
+    let help = text(&cli(&["demo", "--help"]).await.stdout);
+    for foreign in ["--verbose", "--client-id", "--client-secret", "--json"] {
+        assert!(!help.contains(foreign), "{foreign} in:\n{help}");
+    }
+    let help = text(&cli(&["status", "--help"]).await.stdout);
+    for own in ["--client-id", "--base-url", "--verbose", "--json", "--raw"] {
+        assert!(help.contains(own), "{own} not in:\n{help}");
+    }
 }
