@@ -249,7 +249,9 @@ enum Command {
     SdkToken(users_cmd::TokenArgs),
     /// Check a webhook delivery's signature: exit 0 if valid, 1 if not.
     VerifyWebhook(webhook_cmd::VerifyArgs),
-    /// Run the local sandbox in the foreground.
+    /// Run the local sandbox in the foreground, with its console in the
+    /// browser.
+    #[command(after_help = cashfree_vkyc_sandbox::CONTROL_HELP)]
     Sandbox {
         /// The only credentials the sandbox accepts, when given (any
         /// otherwise).
@@ -452,11 +454,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     message: format!("cannot start the sandbox: {e}"),
                 })?;
             if json || outer.output.json {
-                println!("{}", serde_json::json!({"base_url": sandbox.base_url()}));
+                let urls = serde_json::json!({"base_url": sandbox.base_url(), "console_url": sandbox.console_url()});
+                println!("{urls}");
             } else {
                 println!("{}", sandbox.base_url());
             }
-            eprintln!("sandbox running; Ctrl-C stops it");
+            eprintln!("{}\nCtrl-C stops it", sandbox.banner());
             sandbox.run_until_interrupted().await;
         }
         Command::Demo { step_ms } => demo::run(Duration::from_millis(step_ms)).await?,

@@ -515,7 +515,10 @@ async fn connection_options_where_they_apply() {
 
     // Each subcommand's help lists what applies to it, and nothing else.
     let help = text(&cli(&["verify-webhook", "--help"]).await.stdout);
-    assert!(help.contains("--client-secret") && help.contains("--json"), "{help}");
+    assert!(
+        help.contains("--client-secret") && help.contains("--json"),
+        "{help}"
+    );
     for foreign in ["--verbose", "--client-id", "--base-url", "--redis"] {
         assert!(!help.contains(foreign), "{foreign} in:\n{help}");
     }

@@ -1,6 +1,7 @@
 //! Cashfree's four Video KYC operations, answered with Cashfree's status
 //! codes and `{type, code, message}` bodies.
 
+use crate::history::What;
 use crate::lifecycle::Scenario;
 use crate::model::{Family, Fault, Operation};
 use crate::ratelimit::Verdict;
@@ -67,18 +68,45 @@ pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/ppi/kyc/vkyc", post(ppi_initiate))
         .route("/ppi/kyc/vkyc/status", post(ppi_status))
         .route("/ppi/kyc/vkyc/details", post(ppi_details))
-        .layer(middleware::from_fn_with_state(state, guard))
-        .layer(middleware::from_fn(request_id))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(middleware::from_fn_with_state(state, request_id))
+}
+
+/// The verification an answer is about, left by the handler for the
+/// history.
+#[derive(Clone)]
+struct Subject(Family, String);
+
+fn about(mut response: Response, family: Family, verification_id: &str) -> Response {
+    response
+        .extensions_mut()
+        .insert(Subject(family, verification_id.to_owned()));
+    response
 }
 
 /// Every answer carries an `x-request-id`, as Cashfree's do, faults and
-/// refusals included: the id a user hands to support can be seen locally.
-async fn request_id(request: Request, next: Next) -> Response {
+/// refusals included: the id a user hands to support can be seen locally,
+/// and in the console's history with the request.
+async fn request_id(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let method = request.method().as_str().to_owned();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or_else(String::new, |p| p.as_str().to_owned());
     let mut response = next.run(request).await;
     let id = new_request_id();
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }
+    let subject = response.extensions_mut().remove::<Subject>();
+    state.history.record(What::Request {
+        method,
+        path,
+        status: response.status().as_u16(),
+        request_id: id,
+        family: subject.as_ref().map(|s| s.0),
+        verification_id: subject.map(|s| s.1),
+    });
     response
 }
 
@@ -232,7 +260,7 @@ fn text(body: &Map<String, Value>, field: &str) -> Option<String> {
 }
 
 /// Stores a new verification, or answers 409 if the id is taken.
-fn create(
+pub(crate) fn create(
     state: &AppState,
     headers: &HeaderMap,
     family: Family,
@@ -282,8 +310,13 @@ fn create(
             .to_owned(),
         client_id,
     };
+    let verification_id = record.verification_id.clone();
     match state.create(record) {
-        Ok(body) => Ok(axum::Json(body).into_response()),
+        Ok(body) => Ok(about(
+            axum::Json(body).into_response(),
+            family,
+            &verification_id,
+        )),
         Err(_) => Err(error(
             StatusCode::CONFLICT,
             "validation_error",
@@ -336,7 +369,11 @@ async fn vs_status(
         ));
     };
     match state.body_of(Family::VerificationSuite, &id) {
-        Some((body, _)) => Ok(axum::Json(body).into_response()),
+        Some((body, _)) => Ok(about(
+            axum::Json(body).into_response(),
+            Family::VerificationSuite,
+            &id,
+        )),
         None => Err(not_found_id(
             "verification_id_not_found",
             "verification_id does not exist.",
@@ -360,7 +397,9 @@ async fn create_user(
 ) -> Result<Response, Reject> {
     let body = spec::check_body(Operation::VerificationSuiteCreateUser, &body)?;
     let client_id = header(&headers, "x-client-id").unwrap_or_default();
-    Ok(axum::Json(state.users.create(client_id, &body)?).into_response())
+    let user = state.users.create(client_id, &body)?;
+    record_user(&state, "created", &user);
+    Ok(axum::Json(user).into_response())
 }
 
 async fn get_user(
@@ -379,7 +418,19 @@ async fn update_user(
 ) -> Result<Response, Reject> {
     let body = spec::check_body(Operation::VerificationSuiteUpdateUser, &body)?;
     let client_id = header(&headers, "x-client-id").unwrap_or_default();
-    Ok(axum::Json(state.users.update(client_id, &body)?).into_response())
+    let user = state.users.update(client_id, &body)?;
+    record_user(&state, "updated", &user);
+    Ok(axum::Json(user).into_response())
+}
+
+/// A user as the console lists it: ids and name, not the phone.
+fn record_user(state: &AppState, action: &'static str, user: &Value) {
+    state.history.record(What::User {
+        action,
+        user_id: user["user_id"].as_str().unwrap_or_default().to_owned(),
+        user_reference_id: user["user_reference_id"].as_i64(),
+        name: user["name"].as_str().map(str::to_owned),
+    });
 }
 
 /// The token opens one of this client's Verification Suite verifications.
@@ -410,7 +461,19 @@ async fn sdk_token(
         ));
     }
     let app_id = text(&body, "app_id").unwrap_or_default();
-    Ok(axum::Json(crate::users::token(client_id, &verification_id, &app_id)).into_response())
+    let token = crate::users::token(client_id, &verification_id, &app_id);
+    // The token itself is a credential; the console says only that one
+    // was issued.
+    state.history.record(What::Token {
+        verification_id: verification_id.clone(),
+        app_id,
+        expires_at: token["expiry"].as_str().map(str::to_owned),
+    });
+    Ok(about(
+        axum::Json(token).into_response(),
+        Family::VerificationSuite,
+        &verification_id,
+    ))
 }
 
 fn ppi_lookup(state: &AppState, operation: Operation, body: &[u8]) -> Result<Response, Reject> {
@@ -418,9 +481,11 @@ fn ppi_lookup(state: &AppState, operation: Operation, body: &[u8]) -> Result<Res
     let user_id = text(&body, "user_id").unwrap_or_default();
     let verification_id = text(&body, "verification_id").unwrap_or_default();
     match state.body_of(Family::Ppi, &verification_id) {
-        Some((body, owner)) if owner.as_deref() == Some(user_id.as_str()) => {
-            Ok(axum::Json(body).into_response())
-        }
+        Some((body, owner)) if owner.as_deref() == Some(user_id.as_str()) => Ok(about(
+            axum::Json(body).into_response(),
+            Family::Ppi,
+            &verification_id,
+        )),
         // Cashfree documents no separate answer for another user's id; the
         // message says what is wrong without showing whose it is.
         Some(_) => Err(not_found_id(

@@ -6,6 +6,31 @@ use crate::config::{SandboxConfig, WebhookSigning};
 use crate::lifecycle::Scenario;
 use std::time::Duration;
 
+/// The control endpoints, for `--help`: what the console's buttons use,
+/// and what a script can use.
+pub const CONTROL_HELP: &str = "\
+Console: open /__sandbox/console in a browser (printed on start-up).
+
+Control endpoints ({family} is ppi or verification_suite; the forms without
+it work when one family has the id):
+  POST   /__sandbox/{family}/verifications/{id}/scenario  {\"scenario\": NAME}
+  POST   /__sandbox/{family}/verifications/{id}/advance
+  POST   /__sandbox/{family}/verifications/{id}/run-to-end
+  POST   /__sandbox/faults  {\"fault\": F, \"operation\": OP, \"count\": N}
+  GET    /__sandbox/faults        DELETE /__sandbox/faults
+  POST   /__sandbox/deliveries/{n}/redeliver
+  GET    /__sandbox/verifications, /__sandbox/stats, /__sandbox/rate-limit
+Scenarios: approved, auditor_rejected, agent_rejected, user_dropped_off,
+  link_expired, proxy_detected, scheduled
+Faults: rate_limited (retry_after_ms), server_error, delay (ms),
+  drop_after_processing; count is at least 1 (default 1)
+Operations: verification_suite_initiate, verification_suite_status,
+  ppi_initiate, ppi_status, ppi_details, verification_suite_create_user,
+  verification_suite_get_user, verification_suite_update_user,
+  verification_suite_sdk_token (leave out for any)
+Requests that change something are refused from another origin, and any
+request whose Host is not a loopback name.";
+
 /// How to run the sandbox.
 #[derive(clap::Args, Clone, Debug)]
 pub struct SandboxArgs {
@@ -44,6 +69,10 @@ pub struct SandboxArgs {
     /// Attempts per webhook delivery before giving up.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub webhook_attempts: u32,
+    /// Entries of history the console keeps (the oldest are dropped
+    /// beyond it).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub history_limit: u64,
 }
 
 impl SandboxArgs {
@@ -57,7 +86,8 @@ impl SandboxArgs {
             .default_scenario(self.default_scenario)
             .fault_rate(self.fault_rate)
             .rate_limit_per_minute(self.rate_limit_per_minute)
-            .webhook_attempts(self.webhook_attempts);
+            .webhook_attempts(self.webhook_attempts)
+            .history_limit(usize::try_from(self.history_limit).unwrap_or(usize::MAX));
         for url in &self.also_webhook_url {
             config = config.also_webhook_url(url);
         }

@@ -50,6 +50,10 @@ pub struct SandboxConfig {
     /// Attempts per webhook delivery before giving up (default 5), the
     /// waits between them doubling from 50 ms up to 1 s.
     pub webhook_attempts: u32,
+    /// Entries the console's history keeps (default 10,000): transitions,
+    /// API requests, delivery attempts, users and tokens. Past it the
+    /// oldest are dropped, and the console says how many.
+    pub history_limit: usize,
 }
 
 impl Default for SandboxConfig {
@@ -66,6 +70,7 @@ impl Default for SandboxConfig {
             rate_limit_per_minute: None,
             more_webhook_urls: Vec::new(),
             webhook_attempts: 5,
+            history_limit: 10_000,
         }
     }
 }
@@ -136,6 +141,13 @@ impl SandboxConfig {
     /// Fail this share of API requests at random.
     pub fn fault_rate(mut self, rate: f64) -> Self {
         self.fault_rate = rate.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Keep at most this many entries of history for the console (at
+    /// least 1).
+    pub fn history_limit(mut self, entries: usize) -> Self {
+        self.history_limit = entries.max(1);
         self
     }
 

@@ -1,7 +1,9 @@
 //! The `/__sandbox/` endpoints, a path Cashfree never uses: scenarios,
-//! steps, faults and stats.
+//! steps, faults, redeliveries and stats. The console drives the sandbox
+//! through these same endpoints.
 
-use crate::api::{Reject, error, invalid};
+use crate::api::{Reject, error, invalid, not_found_id};
+use crate::history::Cause;
 use crate::lifecycle::Scenario;
 use crate::model::{ControlError, Family, FaultRule, Key};
 use crate::state::AppState;
@@ -9,7 +11,7 @@ use crate::table::status_for;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -39,12 +41,28 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
             "/__sandbox/{family}/verifications/{id}/run-to-end",
             post(finish),
         )
-        .route("/__sandbox/faults", post(fault))
+        .route(
+            "/__sandbox/faults",
+            post(fault).get(faults).delete(clear_faults),
+        )
+        .route("/__sandbox/deliveries/{id}/redeliver", post(redeliver))
+        .route("/__sandbox/verifications", get(verifications))
         .route("/__sandbox/stats", get(stats))
         .route(
             "/__sandbox/rate-limit",
             get(rate_limit).post(set_rate_limit),
         )
+        .merge(crate::console::router())
+        .layer(axum::middleware::from_fn(crate::console::same_origin))
+}
+
+/// What moved a verification: a console button says so in a header.
+fn cause(headers: &HeaderMap) -> Cause {
+    if headers.contains_key(crate::console::VIA_HEADER) {
+        Cause::Console
+    } else {
+        Cause::Control
+    }
 }
 
 impl From<ControlError> for Reject {
@@ -136,46 +154,85 @@ async fn scenario(
 
 async fn advance_by_id(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Reject> {
     let key = key(None, &id)?;
-    Ok(step(state.advance(&key)?, &key))
+    Ok(step(state.advance(&key, cause(&headers))?, &key))
 }
 
 async fn advance(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((family, id)): Path<(String, String)>,
 ) -> Result<Response, Reject> {
     let key = key(Some(&family), &id)?;
-    Ok(step(state.advance(&key)?, &key))
+    Ok(step(state.advance(&key, cause(&headers))?, &key))
 }
 
 async fn finish_by_id(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Reject> {
     let key = key(None, &id)?;
-    Ok(step(state.run_to_end(&key)?, &key))
+    Ok(step(state.run_to_end(&key, cause(&headers))?, &key))
 }
 
 async fn finish(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     Path((family, id)): Path<(String, String)>,
 ) -> Result<Response, Reject> {
     let key = key(Some(&family), &id)?;
-    Ok(step(state.run_to_end(&key)?, &key))
+    Ok(step(state.run_to_end(&key, cause(&headers))?, &key))
 }
 
 /// Queues a fault; answers with the rule as installed.
 async fn fault(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, Reject> {
     let rule: FaultRule = serde_json::from_slice(&body)
         .map_err(|e| invalid("fault_value_invalid", &e.to_string()))?;
-    let rule = FaultRule {
-        count: rule.count.max(1),
-        ..rule
-    };
+    if rule.count == 0 {
+        return Err(invalid(
+            "count_value_invalid",
+            "count must be at least 1 (leave it out for one request)",
+        ));
+    }
     state.push_fault(rule.clone());
     Ok((StatusCode::CREATED, axum::Json(rule)).into_response())
+}
+
+/// The faults queued, next first.
+async fn faults(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(json!({"faults": state.faults()})).into_response()
+}
+
+/// Removes every queued fault.
+async fn clear_faults(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(json!({"cleared": state.clear_faults()})).into_response()
+}
+
+/// Sends a delivery again, to the same receiver, signed afresh.
+async fn redeliver(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<u64>,
+) -> Result<Response, Reject> {
+    let new_id = state.webhooks.redeliver(id).map_err(|_| {
+        not_found_id(
+            "delivery_id_not_found",
+            "no such delivery (or it is older than those kept)",
+        )
+    })?;
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(json!({"delivery_id": new_id, "redelivery_of": id})),
+    )
+        .into_response())
+}
+
+/// Every verification of both families, newest first.
+async fn verifications(State(state): State<Arc<AppState>>) -> Response {
+    axum::Json(json!({"verifications": state.verifications()})).into_response()
 }
 
 #[derive(Deserialize)]

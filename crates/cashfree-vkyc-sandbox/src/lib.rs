@@ -60,14 +60,25 @@
 //! | `POST /__sandbox/{family}/verifications/{id}/run-to-end` | move until final |
 //! | `POST /__sandbox/verifications/{id}/...` | the same, by id alone |
 //! | `POST /__sandbox/faults` `{"fault": "rate_limited", "retry_after_ms": 100, "operation": "ppi_status", "count": 1}` | queue faults; answers with the rule installed |
+//! | `GET /__sandbox/faults`, `DELETE /__sandbox/faults` | list the faults queued, clear them (a `count` of 0 is refused) |
+//! | `POST /__sandbox/deliveries/{n}/redeliver` | send delivery `n` again, signed afresh |
+//! | `GET /__sandbox/verifications` | every verification, newest first |
 //! | `GET /__sandbox/stats` | request, verification and webhook counts, and the last delivery error |
+//! | `GET /__sandbox/console` | the console: verifications, timelines, deliveries, buttons ([`SandboxHandle::console_url`]) |
+//!
+//! These endpoints answer only requests whose `Host` is a loopback name,
+//! and refuse a request that changes something when it comes from another
+//! origin (`Origin`, `Sec-Fetch-Site`): a web page elsewhere cannot drive
+//! a sandbox on a developer's machine through the browser.
 //!
 //! An initiate request may also carry `x-sandbox-scenario: NAME`.
 
 mod api;
 mod args;
 mod config;
+mod console;
 mod control;
+mod history;
 mod lifecycle;
 mod model;
 mod ratelimit;
@@ -78,7 +89,7 @@ mod table;
 mod users;
 mod webhooks;
 
-pub use args::SandboxArgs;
+pub use args::{CONTROL_HELP, SandboxArgs};
 pub use config::{SandboxConfig, WebhookSigning};
 pub use lifecycle::{Scenario, event_for};
 pub use model::{ControlError, Family, Fault, Key, Operation, Stats};

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 /// A local, stateful stand-in for Cashfree's Video KYC APIs.
 #[derive(Parser)]
-#[command(name = "cashfree-vkyc-sandbox", version)]
+#[command(name = "cashfree-vkyc-sandbox", version, after_help = cashfree_vkyc_sandbox::CONTROL_HELP)]
 struct Cli {
     #[command(flatten)]
     sandbox: SandboxArgs,
@@ -36,6 +36,7 @@ async fn main() -> ExitCode {
     match Sandbox::start_with(cli.sandbox.config(credentials)).await {
         Ok(sandbox) => {
             println!("{}", sandbox.base_url());
+            eprintln!("{}", sandbox.banner());
             sandbox.run_until_interrupted().await;
             ExitCode::SUCCESS
         }

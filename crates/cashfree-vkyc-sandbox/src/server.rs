@@ -2,7 +2,9 @@
 
 use crate::api::{self, Reject, error};
 use crate::config::SandboxConfig;
+use crate::console;
 use crate::control;
+use crate::history::{Cause, History};
 use crate::lifecycle::Scenario;
 use crate::model::{ControlError, Family, Fault, FaultRule, Key, Operation, Stats};
 use crate::state::AppState;
@@ -53,17 +55,20 @@ impl Sandbox {
             .chain(&config.more_webhook_urls)
             .cloned()
             .collect();
+        let history = Arc::new(History::new(config.history_limit));
         let webhooks = WebhookSender::new(
             http,
             urls,
             config.verification_suite_signing,
             config.duplicate_webhooks,
             config.webhook_attempts,
+            history.clone(),
         );
         let auto_advance = config.auto_advance;
-        let state = Arc::new(AppState::new(config, webhooks));
+        let state = Arc::new(AppState::new(config, webhooks, history));
         let app = router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
+        let closing = state.closing.clone();
         let ticker_state = state.clone();
         let task = tokio::spawn(async move {
             let ticker = async move {
@@ -77,8 +82,11 @@ impl Sandbox {
                     ticker_state.advance_all();
                 }
             };
-            let server = axum::serve(listener, app).with_graceful_shutdown(async {
+            let server = axum::serve(listener, app).with_graceful_shutdown(async move {
                 let _ = rx.await;
+                // The console's live feeds end, so the shutdown does not
+                // wait on a browser tab.
+                closing.send_replace(true);
             });
             tokio::select! {
                 result = server => if let Err(e) = result { tracing::error!(error = %e, "sandbox server stopped") },
@@ -139,6 +147,33 @@ impl SandboxHandle {
         &self.base_url
     }
 
+    /// The console, a page to watch and drive the sandbox from a browser.
+    pub fn console_url(&self) -> String {
+        format!("{}{}", self.base_url, console::PATH)
+    }
+
+    /// What to print on start-up, after the base URL: the console, the
+    /// credentials accepted (never the secret), where webhooks go.
+    pub fn banner(&self) -> String {
+        let config = &self.state.config;
+        let credentials = match &config.credentials {
+            Some((id, _)) => format!("client id {id} and its secret only"),
+            None => "any non-empty client id and secret".to_owned(),
+        };
+        let targets = self.state.webhooks.urls();
+        let targets = if targets.is_empty() {
+            "none (--webhook-url URL)".to_owned()
+        } else {
+            targets.join(", ")
+        };
+        format!(
+            "sandbox API  {}\nconsole      {}\ncredentials  {credentials}\nwebhooks to  {targets}\ncontrol      {}/__sandbox/ (see --help)",
+            self.base_url,
+            self.console_url(),
+            self.base_url,
+        )
+    }
+
     /// The address the sandbox listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -196,12 +231,12 @@ impl SandboxHandle {
 
     /// Moves a verification one step; its new sub-status.
     pub fn advance(&self, key: impl Into<Key>) -> Result<&'static str, ControlError> {
-        self.state.advance(&key.into())
+        self.state.advance(&key.into(), Cause::Control)
     }
 
     /// Moves a verification until it is final; its last sub-status.
     pub fn run_to_end(&self, key: impl Into<Key>) -> Result<&'static str, ControlError> {
-        self.state.run_to_end(&key.into())
+        self.state.run_to_end(&key.into(), Cause::Control)
     }
 
     /// Serves at most `per_minute` API requests per client id per minute

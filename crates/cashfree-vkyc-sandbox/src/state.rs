@@ -2,6 +2,7 @@
 //! queued faults, and counters.
 
 use crate::config::SandboxConfig;
+use crate::history::{Cause, History, What};
 use crate::lifecycle::{Scenario, event_for};
 use crate::model::{ControlError, Family, Fault, FaultRule, Key, Operation, Stats};
 use crate::ratelimit::RateLimit;
@@ -35,6 +36,13 @@ impl Record {
     fn taken(&self) -> &'static [&'static str] {
         let steps = self.scenario.steps();
         &steps[..=self.step.min(steps.len() - 1)]
+    }
+
+    /// Who the verification is for: `user_id`, else `user_reference_id`.
+    pub fn user_label(&self) -> Option<String> {
+        self.user_id
+            .clone()
+            .or_else(|| self.user_reference_id.map(|r| r.to_string()))
     }
 
     pub fn sub_status(&self) -> &'static str {
@@ -159,6 +167,9 @@ pub(crate) struct AppState {
     pub webhooks: Arc<WebhookSender>,
     pub rate_limit: RateLimit,
     pub users: crate::users::Users,
+    pub history: Arc<History>,
+    /// Set when the server shuts down.
+    pub closing: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -170,7 +181,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct Duplicate;
 
 impl AppState {
-    pub fn new(config: SandboxConfig, webhooks: WebhookSender) -> Self {
+    pub fn new(config: SandboxConfig, webhooks: WebhookSender, history: Arc<History>) -> Self {
         let rate_limit = RateLimit::new(config.rate_limit_per_minute);
         AppState {
             config,
@@ -184,6 +195,8 @@ impl AppState {
             webhooks: Arc::new(webhooks),
             rate_limit,
             users: crate::users::Users::new(),
+            history,
+            closing: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
 
@@ -209,10 +222,23 @@ impl AppState {
         }
     }
 
-    fn send(&self, record: &Record) {
-        if let Some(event) = event_for(record.sub_status()) {
+    /// Records where `record` is now and why, then reports it.
+    fn send(&self, record: &Record, cause: Cause) {
+        let sub_status = record.sub_status();
+        self.history.record(What::Transition {
+            family: record.family,
+            verification_id: record.verification_id.clone(),
+            user: record.user_label(),
+            status: status_for(sub_status),
+            sub_status,
+            is_final: is_final(sub_status),
+            scenario: record.scenario.as_str(),
+            cause,
+        });
+        if let Some(event) = event_for(sub_status) {
             self.webhooks.deliver(
                 record.family,
+                &record.verification_id,
                 event,
                 record.to_json(true),
                 record.secret.clone(),
@@ -220,9 +246,47 @@ impl AppState {
         }
     }
 
+    /// Every verification, newest first, as the console lists them.
+    pub fn verifications(&self) -> Vec<Value> {
+        let store = lock(&self.store);
+        let mut rows: Vec<&Record> = store.records.values().collect();
+        rows.sort_by_key(|r| std::cmp::Reverse(r.reference_id));
+        rows.iter()
+            .map(|r| {
+                let sub_status = r.sub_status();
+                json!({
+                    "family": r.family,
+                    "verification_id": r.verification_id,
+                    "reference_id": r.reference_id,
+                    "user": r.user_label(),
+                    "status": status_for(sub_status),
+                    "sub_status": sub_status,
+                    "is_final": is_final(sub_status),
+                    "scenario": r.scenario.as_str(),
+                })
+            })
+            .collect()
+    }
+
+    /// The client id and secret the console initiates with: the ones the
+    /// sandbox accepts, else those of the newest verification's client
+    /// (kept server-side, never shown), else the console's own.
+    pub fn console_credentials(&self) -> (String, String) {
+        if let Some(credentials) = &self.config.credentials {
+            return credentials.clone();
+        }
+        let store = lock(&self.store);
+        store
+            .records
+            .values()
+            .max_by_key(|r| r.reference_id)
+            .map(|r| (r.client_id.clone(), r.secret.clone()))
+            .unwrap_or_else(|| ("sandbox_console".into(), "sandbox_console_secret".into()))
+    }
+
     /// Moves a verification one step; its new sub-status. A final
     /// verification stays where it is.
-    pub fn advance(&self, key: &Key) -> Result<&'static str, ControlError> {
+    pub fn advance(&self, key: &Key, cause: Cause) -> Result<&'static str, ControlError> {
         let mut store = lock(&self.store);
         let found = Self::find(&store, key)?;
         let record = store
@@ -231,15 +295,15 @@ impl AppState {
             .ok_or_else(|| ControlError::NotFound(key.verification_id.clone()))?;
         if record.step + 1 < record.scenario.steps().len() {
             record.step += 1;
-            self.send(record);
+            self.send(record, cause);
         }
         Ok(record.sub_status())
     }
 
     /// Advances a verification until it is final; its last sub-status.
-    pub fn run_to_end(&self, key: &Key) -> Result<&'static str, ControlError> {
+    pub fn run_to_end(&self, key: &Key, cause: Cause) -> Result<&'static str, ControlError> {
         loop {
-            let sub_status = self.advance(key)?;
+            let sub_status = self.advance(key, cause)?;
             if is_final(sub_status) {
                 return Ok(sub_status);
             }
@@ -254,7 +318,7 @@ impl AppState {
             .map(|r| (r.family, r.verification_id.as_str()).into())
             .collect();
         for key in keys {
-            let _ = self.advance(&key);
+            let _ = self.advance(&key, Cause::Clock);
         }
     }
 
@@ -298,7 +362,7 @@ impl AppState {
                 .insert(record.reference_id, record.verification_id.clone());
         }
         let body = record.to_json(false);
-        self.send(&record);
+        self.send(&record, Cause::Initiate);
         let index = usize::from(record.family == Family::Ppi);
         self.created[index].fetch_add(1, Ordering::Relaxed);
         store.records.insert(key, record);
@@ -331,6 +395,19 @@ impl AppState {
 
     pub fn push_fault(&self, rule: FaultRule) {
         lock(&self.faults).push_back(rule);
+    }
+
+    /// The faults queued, next first.
+    pub fn faults(&self) -> Vec<FaultRule> {
+        lock(&self.faults).iter().cloned().collect()
+    }
+
+    /// Removes every queued fault; how many there were.
+    pub fn clear_faults(&self) -> usize {
+        let mut faults = lock(&self.faults);
+        let n = faults.len();
+        faults.clear();
+        n
     }
 
     pub fn next_fault(&self, op: Operation) -> Option<Fault> {

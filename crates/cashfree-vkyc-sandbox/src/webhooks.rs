@@ -7,15 +7,40 @@
 //! against an independent reading of the documents.
 
 use crate::config::WebhookSigning;
+use crate::history::{Delivery, History, What};
 use crate::model::Family;
+use crate::state::lock;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How many of the receiver's answer bytes the console shows.
+const ANSWER_BYTES: usize = 256;
+/// How many sent deliveries are kept for redelivery.
+const KEPT_FOR_REDELIVERY: usize = 1000;
+
+/// A delivery as sent to one receiver, kept so that it can be sent again.
+struct Sent {
+    id: u64,
+    family: Family,
+    verification_id: String,
+    event_type: &'static str,
+    event_time: String,
+    url: String,
+    signed_headers: bool,
+    secret: String,
+    body: Arc<[u8]>,
+}
+
+/// No delivery has this id (or it is older than those kept).
+#[derive(Debug)]
+pub(crate) struct UnknownDelivery;
 
 /// base64(HMAC-SHA256(key, message parts in order)).
 fn hmac_base64(key: &str, parts: &[&[u8]]) -> String {
@@ -62,6 +87,9 @@ pub(crate) struct WebhookSender {
     last_stamp: Mutex<i64>,
     /// Woken after every delivery attempt, for those waiting on the stats.
     pub changed: tokio::sync::Notify,
+    history: Arc<History>,
+    next_delivery: AtomicU64,
+    sent: Mutex<VecDeque<Arc<Sent>>>,
 }
 
 impl WebhookSender {
@@ -71,6 +99,7 @@ impl WebhookSender {
         signing: WebhookSigning,
         duplicate: bool,
         max_attempts: u32,
+        history: Arc<History>,
     ) -> Self {
         WebhookSender {
             http,
@@ -83,7 +112,50 @@ impl WebhookSender {
             last_error: Mutex::new(None),
             last_stamp: Mutex::new(0),
             changed: tokio::sync::Notify::new(),
+            history,
+            next_delivery: AtomicU64::new(1),
+            sent: Mutex::new(VecDeque::new()),
         }
+    }
+
+    /// The receivers deliveries go to.
+    pub fn urls(&self) -> &[String] {
+        &self.urls
+    }
+
+    /// Sends a kept delivery again, as a new delivery; its id.
+    pub fn redeliver(self: &Arc<Self>, id: u64) -> Result<u64, UnknownDelivery> {
+        let original = lock(&self.sent)
+            .iter()
+            .find(|s| s.id == id)
+            .cloned()
+            .ok_or(UnknownDelivery)?;
+        let again = self.keep(Sent {
+            id: 0,
+            family: original.family,
+            verification_id: original.verification_id.clone(),
+            event_type: original.event_type,
+            event_time: original.event_time.clone(),
+            url: original.url.clone(),
+            signed_headers: original.signed_headers,
+            secret: original.secret.clone(),
+            body: original.body.clone(),
+        });
+        let (sender, new_id) = (self.clone(), again.id);
+        tokio::spawn(async move { sender.send(&again, Some(id)).await });
+        Ok(new_id)
+    }
+
+    /// Numbers a delivery in sending order and keeps it for redelivery.
+    fn keep(&self, mut sent: Sent) -> Arc<Sent> {
+        sent.id = self.next_delivery.fetch_add(1, Ordering::Relaxed);
+        let sent = Arc::new(sent);
+        let mut kept = lock(&self.sent);
+        if kept.len() == KEPT_FOR_REDELIVERY {
+            kept.pop_front();
+        }
+        kept.push_back(sent.clone());
+        sent
     }
 
     /// The time of the transition being reported: now, or a millisecond
@@ -116,6 +188,7 @@ impl WebhookSender {
     pub fn deliver(
         self: &Arc<Self>,
         family: Family,
+        verification_id: &str,
         event: &'static str,
         data: Value,
         secret: String,
@@ -129,6 +202,7 @@ impl WebhookSender {
         // deliveries may still arrive out of order, as Cashfree's may.
         let event_time = self.stamp();
         let sender = self.clone();
+        let verification_id = verification_id.to_owned();
         tokio::spawn(async move {
             let body = match family {
                 Family::Ppi => json!({"event_type": event, "event_time": event_time, "data": data}),
@@ -145,56 +219,96 @@ impl WebhookSender {
             // Every receiver gets its copies independently of the others.
             for url in sender.urls.clone() {
                 let (sender, body, secret) = (sender.clone(), body.clone(), secret.clone());
+                let (verification_id, event_time) = (verification_id.clone(), event_time.clone());
                 tokio::spawn(async move {
                     for _ in 0..copies {
-                        sender
-                            .send(&url, family, !signed_body, &secret, &body)
-                            .await;
+                        let sent = sender.keep(Sent {
+                            id: 0,
+                            family,
+                            verification_id: verification_id.clone(),
+                            event_type: event,
+                            event_time: event_time.clone(),
+                            url: url.clone(),
+                            signed_headers: !signed_body,
+                            secret: secret.clone(),
+                            body: body.clone(),
+                        });
+                        sender.send(&sent, None).await;
                     }
                 });
             }
         });
     }
 
-    async fn send(
-        &self,
-        url: &str,
-        family: Family,
-        signed_headers: bool,
-        secret: &str,
-        body: &[u8],
-    ) {
+    /// Sends one delivery, retrying with backoff, and records each attempt.
+    async fn send(&self, sent: &Sent, redelivery_of: Option<u64>) {
         let mut wait = Duration::from_millis(50);
         for attempt in 1..=self.max_attempts {
             self.attempts.fetch_add(1, Ordering::Relaxed);
-            let mut request = self
-                .http
-                .post(url)
-                .header("content-type", "application/json")
-                .header("x-webhook-attempt", attempt.to_string())
-                .body(body.to_vec());
-            if signed_headers {
+            let mut headers = vec![
+                ("content-type", "application/json".to_owned()),
+                ("x-webhook-attempt", attempt.to_string()),
+            ];
+            if sent.signed_headers {
                 let timestamp = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
                     .map_or(0, |d| d.as_millis())
                     .to_string();
-                let signature = hmac_base64(secret, &[timestamp.as_bytes(), body]);
-                request = request
-                    .header("x-webhook-signature", signature)
-                    .header("x-webhook-timestamp", timestamp);
-                if family == Family::Ppi {
-                    request = request.header("x-webhook-version", "2025-01-01");
+                let signature = hmac_base64(&sent.secret, &[timestamp.as_bytes(), &sent.body]);
+                headers.push(("x-webhook-signature", signature));
+                headers.push(("x-webhook-timestamp", timestamp));
+                if sent.family == Family::Ppi {
+                    headers.push(("x-webhook-version", "2025-01-01".to_owned()));
                 }
             }
-            let failure = match request.send().await {
-                Ok(response) if response.status().is_success() => {
-                    self.delivered.fetch_add(1, Ordering::Relaxed);
-                    self.changed.notify_waiters();
-                    return;
+            let mut request = self.http.post(&sent.url).body(sent.body.to_vec());
+            for (name, value) in &headers {
+                request = request.header(*name, value);
+            }
+            let started = Instant::now();
+            let (status, answer, failure) = match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let answer = first_bytes(response).await;
+                    let failure =
+                        (!status.is_success()).then(|| format!("the receiver answered {status}"));
+                    (Some(status.as_u16()), Some(answer), failure)
                 }
-                Ok(response) => format!("the receiver answered {}", response.status()),
-                Err(e) => format!("could not reach the receiver: {e}"),
+                Err(e) => (
+                    None,
+                    None,
+                    Some(format!("could not reach the receiver: {e}")),
+                ),
             };
+            self.history.record(What::Delivery(Box::new(Delivery {
+                delivery_id: sent.id,
+                attempt,
+                redelivery_of,
+                family: sent.family,
+                verification_id: sent.verification_id.clone(),
+                event_type: sent.event_type,
+                event_time: sent.event_time.clone(),
+                url: sent.url.clone(),
+                scheme: if sent.signed_headers { "headers" } else { "body" },
+                headers: headers
+                    .into_iter()
+                    .map(|(name, value)| (name.to_owned(), value))
+                    .collect(),
+                body: String::from_utf8_lossy(&sent.body).into_owned(),
+                receiver_status: status,
+                answer,
+                elapsed_ms: started.elapsed().as_millis() as u64,
+                error: failure.clone(),
+                hint: matches!(status, Some(401 | 403)).then_some(
+                    "the receiver must verify with the client secret the verification was created with",
+                ),
+            })));
+            let Some(failure) = failure else {
+                self.delivered.fetch_add(1, Ordering::Relaxed);
+                self.changed.notify_waiters();
+                return;
+            };
+            let url = &sent.url;
             tracing::warn!("webhook attempt {attempt} to {url} failed: {failure}");
             *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
                 Some(format!("attempt {attempt} to {url}: {failure}"));
@@ -204,8 +318,25 @@ impl WebhookSender {
                 wait = (wait * 2).min(Duration::from_secs(1));
             }
         }
-        tracing::warn!(url, "webhook given up after {} attempts", self.max_attempts);
+        tracing::warn!(
+            url = sent.url,
+            "webhook given up after {} attempts",
+            self.max_attempts
+        );
     }
+}
+
+/// The start of the receiver's answer, as text.
+async fn first_bytes(mut response: reqwest::Response) -> String {
+    let mut answer = Vec::new();
+    while answer.len() < ANSWER_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => answer.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    answer.truncate(ANSWER_BYTES);
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 #[cfg(test)]
