@@ -53,8 +53,11 @@ pub fn copy_of_workspace(tag: &str) -> PathBuf {
     for sub in [
         "specs",
         "crates/cashfree-vkyc-raw/src/generated",
-        "crates/cashfree-vkyc/src/status",
+        // What the pull request's "what follows" reads: the facade's
+        // modeled fields and generated status enum, the sandbox's sources.
+        "crates/cashfree-vkyc/src",
         "crates/cashfree-vkyc-sandbox/spec",
+        "crates/cashfree-vkyc-sandbox/src",
     ] {
         copy_dir(&root().join(sub), &dir.join(sub));
     }

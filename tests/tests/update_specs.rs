@@ -10,6 +10,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use workspace_tests::{copy_of_workspace, git_status};
 use xtask::manifest::Manifest;
+use xtask::spec_pr::{self, Outcome};
 use xtask::update_specs::{self, Options};
 use xtask::{codegen, surface_diff};
 
@@ -276,5 +277,189 @@ fn pages_published_but_not_vendored_are_reported_and_can_be_added() {
             && !error.contains("INSUFFICIENT_BALANCE"),
         "{error}"
     );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+const STATUS_PAGE: &str = "specs/sources/vkyc-status-codes.page.txt";
+
+/// Serves `page` as `change` makes it, runs the weekly workflow's step,
+/// and returns its outcome and the pull request's body.
+fn pull_request(tag: &str, page: &str, change: impl Fn(&str) -> String) -> (Outcome, String) {
+    let root = copy_of_workspace(tag);
+    let upstream = Upstream::start(&root, None);
+    let text = std::fs::read_to_string(root.join(page)).unwrap();
+    let changed = change(&text);
+    assert_ne!(changed, text, "{tag}: the change applies to {page}");
+    upstream.serve(
+        &url_of(&root, page),
+        ResponseTemplate::new(200).set_body_raw(changed, "text/markdown"),
+    );
+    let (outcome, body) = spec_pr::run(&root, &upstream.options(), "HEAD").unwrap();
+    eprintln!("===== {tag}: {}\n{body}", outcome.as_str());
+    std::fs::remove_dir_all(&root).unwrap();
+    (outcome, body)
+}
+
+const VKYC_LINK: &str = "        vkyc_link:\n          type: string\n          description: It displays the URL of the vKYC form.\n";
+
+#[test]
+fn a_new_optional_response_field_names_the_operation_the_items_and_each_crate() {
+    let (outcome, body) = pull_request("pr-new-field", VS_STATUS, |text: &str| {
+        text.replace(
+                VKYC_LINK,
+                &format!("        liveness_score:\n          type: number\n          format: double\n          nullable: true\n          description: How sure Cashfree is that the user was live.\n{VKYC_LINK}"),
+            )
+    });
+    assert_eq!(outcome, Outcome::Regenerated);
+    for expected in [
+        "verdict: cashfree-vkyc-raw breaking, cashfree-vkyc none, cashfree-vkyc-sandbox none, cashfree-vkyc-redis none, cashfree-vkyc-cli none",
+        "### `GET /verification/vkyc` (verification_suite)",
+        "- 200 response `/liveness_score`: **added**: number (double), nullable, optional — Cashfree: “How sure Cashfree is that the user was live.”",
+        "`cashfree-vkyc-raw`: `verification_suite::types::GetVkycLinkResponseSchema::liveness_score`",
+        "`cashfree-vkyc`: not modeled by `Verification`; reaches users through `Verification::extra()` and `raw()`, under `liveness_score`",
+        "`cashfree-vkyc-sandbox`: does not send `liveness_score`",
+        "a struct literal",
+        "<details><summary>The pages' diff</summary>",
+        "+        liveness_score:",
+    ] {
+        assert!(body.contains(expected), "{expected:?} not in:\n{body}");
+    }
+}
+
+#[test]
+fn a_removed_modeled_field_breaks_the_facade_by_hand() {
+    let (outcome, body) = pull_request("pr-removed-field", VS_STATUS, |text: &str| {
+        let schema = text
+            .split_once("        recording_link:\n          type: string\n")
+            .map(|(before, after)| {
+                let rest = after.split_once("        meeting_schedule:").unwrap().1;
+                format!("{before}        meeting_schedule:{rest}")
+            })
+            .unwrap();
+        schema.replace(
+                "                recording_link: https://storage.cashfree.com/vkyc/recordings/test333.mp4\n",
+                "",
+            )
+    });
+    assert_eq!(outcome, Outcome::Regenerated);
+    for expected in [
+        "verdict: cashfree-vkyc-raw breaking, cashfree-vkyc breaking,",
+        "- 200 response `/recording_link`: **removed** (was string, nullable, optional",
+        "`cashfree-vkyc`: `Verification::recording_link` is built from `recording_link`",
+        "the facade needs a hand change",
+        "`cashfree-vkyc-sandbox`: sends `recording_link`",
+        "field `GetVkycLinkResponseSchema.recording_link` removed",
+    ] {
+        assert!(body.contains(expected), "{expected:?} not in:\n{body}");
+    }
+}
+
+/// The status page in the Markdown form of Cashfree's export (phase
+/// accordions around tables), listing every sub-status of the table with a
+/// published status, and `extra` rows under `PRE_VIDEO_CALL`.
+fn status_page_markdown(root: &Path, extra: &[&str]) -> String {
+    let table = std::fs::read_to_string(root.join("specs/status-codes.toml")).unwrap();
+    let mut phases: Vec<(String, Vec<String>)> = Vec::new();
+    let mut code = String::new();
+    for line in table.lines() {
+        if let Some(v) = line.strip_prefix("code = ") {
+            code = v.trim_matches('"').to_owned();
+        } else if let Some(v) = line.strip_prefix("status = ") {
+            let status = v.trim_matches('"').to_owned();
+            if status.is_empty() {
+                continue;
+            }
+            match phases.iter_mut().find(|(s, _)| *s == status) {
+                Some((_, codes)) => codes.push(code.clone()),
+                None => phases.push((status, vec![code.clone()])),
+            }
+        }
+    }
+    let mut page = String::from("---\ntitle: \"VKYC status descriptions\"\n---\n\n");
+    for (status, codes) in phases {
+        page.push_str(&format!(
+            "<Accordion title=\"{status} - phase\">\n| Sub-status | Description | Recommended action |\n| --- | --- | --- |\n"
+        ));
+        for code in codes
+            .iter()
+            .map(String::as_str)
+            .chain(extra.iter().copied().filter(|_| status == "PRE_VIDEO_CALL"))
+        {
+            page.push_str(&format!(
+                "| `{code}` | What {code} means. | What to do. |\n"
+            ));
+        }
+        page.push_str("</Accordion>\n\n");
+    }
+    page
+}
+
+#[test]
+fn a_new_sub_status_says_what_the_facade_and_the_sandbox_make_of_it() {
+    let (outcome, body) = pull_request("pr-sub-status", STATUS_PAGE, |_: &str| {
+        status_page_markdown(&workspace_tests::root(), &["USER_NETWORK_CHECK_FAILED"])
+    });
+    assert_eq!(outcome, Outcome::NeedsStatusRows);
+    for expected in [
+        "verdict: needs status-table rows (then: cashfree-vkyc-raw none, cashfree-vkyc additive,",
+        "- `USER_NETWORK_CHECK_FAILED`, under status `PRE_VIDEO_CALL`: reported in `sub_status` by `GET /verification/vkyc`, `POST /ppi/kyc/vkyc/status`",
+        "arrives as `SubStatus::Unknown(\"USER_NETWORK_CHECK_FAILED\")` until the row is added, then as `SubStatus::UserNetworkCheckFailed`",
+        "no sandbox scenario reaches it",
+        "specs/status-codes.toml has no such sub-status",
+        "+| `USER_NETWORK_CHECK_FAILED` |",
+    ] {
+        assert!(body.contains(expected), "{expected:?} not in:\n{body}");
+    }
+    // The same page without the new row is taken as it is.
+    let (outcome, body) = pull_request("pr-status-form", STATUS_PAGE, |_: &str| {
+        status_page_markdown(&workspace_tests::root(), &[])
+    });
+    assert_eq!(outcome, Outcome::Regenerated, "{body}");
+}
+
+#[test]
+fn a_page_that_contradicts_itself_asks_for_an_overlay() {
+    let (outcome, body) = pull_request("pr-contradiction", VS_STATUS, |text: &str| {
+        // The schema loses the field; the example keeps it.
+        let (before, after) = text
+            .split_once("        meeting_schedule:\n          type: string\n")
+            .unwrap();
+        let rest = after.split_once("        auditor_remarks:").unwrap().1;
+        format!("{before}        auditor_remarks:{rest}")
+    });
+    assert_eq!(outcome, Outcome::NeedsOverlay);
+    for expected in [
+        "verdict: needs an overlay",
+        "meeting_schedule",
+        "specs/overlays/",
+        "-        meeting_schedule:",
+    ] {
+        assert!(body.contains(expected), "{expected:?} not in:\n{body}");
+    }
+}
+
+#[test]
+fn an_exported_mirror_is_what_from_reads() {
+    let root = copy_of_workspace("export-mirror");
+    let dir = root.join("mirror");
+    let written = update_specs::export_mirror(&root, &dir).unwrap();
+    assert!(written.len() >= 5, "{written:?}");
+    // A static server over the folder: every file at its path.
+    let upstream = Upstream::start(&root, None);
+    upstream.answers.lock().unwrap().clear();
+    for file in &written {
+        let path = format!("/{}", file.strip_prefix(&dir).unwrap().display());
+        upstream.serve(
+            &format!("http://mirror{path}"),
+            ResponseTemplate::new(200).set_body_raw(std::fs::read(file).unwrap(), "text/markdown"),
+        );
+    }
+    let report = update_specs::check(&root, &upstream.options()).unwrap();
+    assert!(report.changed.is_empty(), "{report:?}");
+    assert!(
+        report.warnings.is_empty(),
+        "the index is there too: {report:?}"
+    );
+    assert!(report.unvendored.is_empty(), "{report:?}");
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -10,6 +10,7 @@ pub mod merge;
 pub mod openapi;
 pub mod overlay;
 pub mod sources;
+pub mod spec_pr;
 pub mod status_codes;
 pub mod status_pages;
 pub mod surface;

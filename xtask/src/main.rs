@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-use xtask::{codegen, surface_diff, update_specs};
+use xtask::{codegen, spec_pr, surface_diff, update_specs};
 
 #[derive(Parser)]
 #[command(
@@ -31,6 +31,11 @@ enum Task {
         /// Print `path url` for every vendored file.
         #[arg(long, conflicts_with_all = ["check", "add"])]
         list: bool,
+        /// Write every vendored page under DIR at its URL's path, with a
+        /// docs index: a mirror that `--from` reads through any static
+        /// file server (`python3 -m http.server -d DIR`).
+        #[arg(long, value_name = "DIR", conflicts_with_all = ["list", "check", "add", "from"])]
+        export_mirror: Option<std::path::PathBuf>,
         /// Fetch and compare without writing: exit 1 listing the pages that differ upstream.
         #[arg(long, conflicts_with = "add")]
         check: bool,
@@ -45,8 +50,23 @@ enum Task {
         #[arg(long, default_value_t = 20)]
         timeout: u64,
     },
-    /// List every change to the generated surface and the status table since a
-    /// git revision, each classified, as Markdown for a pull request.
+    /// Fetch the pages, regenerate, and write the pull request's body: the
+    /// changes with a verdict per crate, or what asks for an overlay when
+    /// codegen refuses the pages. Prints `outcome: unchanged|regenerated|needs-overlay`.
+    SpecPr {
+        /// Fetch from this scheme://host[:port] instead (a mirror).
+        #[arg(long)]
+        from: Option<String>,
+        /// Where to write the body.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The revision to compare with.
+        #[arg(long, default_value = "HEAD")]
+        base: String,
+    },
+    /// List every change since a git revision by operation, with the Rust
+    /// items it touches, a verdict per published crate and what follows,
+    /// as Markdown for a pull request.
     SurfaceDiff {
         /// The revision to compare with.
         #[arg(long, default_value = "HEAD")]
@@ -101,6 +121,17 @@ fn run(root: &Path, task: Task) -> anyhow::Result<ExitCode> {
             }
             println!("codegen: up to date ({:.2?})", started.elapsed());
         }
+        Task::UpdateSpecs {
+            export_mirror: Some(dir),
+            ..
+        } => {
+            let written = update_specs::export_mirror(root, &dir)?;
+            println!(
+                "update-specs: {} file(s) under {}; serve it and pass --from",
+                written.len(),
+                dir.display()
+            );
+        }
         Task::UpdateSpecs { list: true, .. } => {
             for line in update_specs::list(root)? {
                 println!("{line}");
@@ -152,9 +183,18 @@ fn run(root: &Path, task: Task) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+        Task::SpecPr { from, out, base } => {
+            let options = update_specs::Options {
+                from,
+                ..update_specs::Options::default()
+            };
+            let (outcome, body) = spec_pr::run(root, &options, &base)?;
+            std::fs::write(&out, body)?;
+            println!("outcome: {}", outcome.as_str());
+        }
         Task::SurfaceDiff { base, changelog } => {
+            print!("{}", surface_diff::pull_request(root, &base)?);
             let changes = surface_diff::diff(root, &base)?;
-            print!("{}", surface_diff::markdown(&changes, &base));
             if changelog && !changes.is_empty() {
                 surface_diff::write_changelog(root, &changes)?;
             }

@@ -113,6 +113,25 @@ pub fn parse(text: &str) -> Vec<Row> {
 /// Every disagreement between the vendored status pages and
 /// `specs/status-codes.toml`: a sub-status a page lists that the table
 /// lacks, or places under another status.
+/// The rows of the status pages whose sub-status the table lacks.
+pub fn unknown(root: &Path) -> Result<Vec<Row>> {
+    let manifest = Manifest::read(root)?;
+    let text = std::fs::read_to_string(root.join("specs/status-codes.toml"))
+        .context("reading specs/status-codes.toml")?;
+    let table: Table = toml::from_str(&text).context("parsing specs/status-codes.toml")?;
+    let mut rows = Vec::new();
+    for page in manifest.status_pages() {
+        let text = std::fs::read_to_string(root.join(&page.path))
+            .with_context(|| format!("reading {}", page.path))?;
+        for row in parse(&text) {
+            if !table.sub_status.iter().any(|t| t.code == row.code) && !rows.contains(&row) {
+                rows.push(row);
+            }
+        }
+    }
+    Ok(rows)
+}
+
 pub fn check(root: &Path) -> Result<Vec<String>> {
     let manifest = Manifest::read(root)?;
     let text = std::fs::read_to_string(root.join("specs/status-codes.toml"))

@@ -5,9 +5,9 @@
 use crate::fetch::Fetcher;
 use crate::manifest::{self, Kind, Manifest, Page};
 use crate::{sources, status_pages};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Cashfree's index of every docs page, one Markdown link each.
@@ -263,6 +263,40 @@ fn discover(manifest: &Manifest, fetcher: &Fetcher, report: &mut Report) {
             }
         }
     }
+}
+
+/// Writes every vendored page under `dir` at its URL's path, and a docs
+/// index naming them, so that any static file server over `dir` is a
+/// mirror `--from` reads (`python3 -m http.server -d DIR`). Pages not
+/// vendored yet (pending) have no copy to export. Returns the files
+/// written.
+pub fn export_mirror(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
+    let manifest = Manifest::read(root)?;
+    let mut written = Vec::new();
+    let mut index = String::from("# Cashfree docs (a mirror of the vendored pages)\n\n");
+    let mut write = |url: &str, text: &str| -> Result<()> {
+        let path = reqwest::Url::parse(url)
+            .with_context(|| format!("{url} is not a URL"))?
+            .path()
+            .trim_start_matches('/')
+            .to_owned();
+        let file = dir.join(&path);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&file, text).with_context(|| format!("writing {}", file.display()))?;
+        written.push(file);
+        Ok(())
+    };
+    for (page, url) in manifest.fetched().filter(|(page, _)| !page.pending) {
+        let text = std::fs::read_to_string(root.join(&page.path))
+            .with_context(|| format!("reading {}", page.path))?;
+        write(url, &text)?;
+        index.push_str(&format!("- [{}]({url})\n", page.path));
+    }
+    write(INDEX, &index)?;
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub use crate::changelog::write_changelog;
 use crate::status_codes::Table;
 use crate::surface::{self, Surface, TypeDef, TypeKind};
 use anyhow::{Context, Result, bail};
+pub use report::{needs_overlay, needs_status_rows, pull_request};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -51,9 +52,16 @@ impl Section {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Change {
+    /// What the change means to a user of the API: whether code built
+    /// against the old surface still reads and sends what it did.
     pub verdict: Verdict,
     pub section: Section,
     pub text: String,
+    /// What it means to the Rust items of `cashfree-vkyc-raw`: its structs
+    /// have public fields and are not `#[non_exhaustive]`, and its enums
+    /// are matched exhaustively, so a new field or value breaks a struct
+    /// literal or a `match` downstream (Cargo's SemVer reference).
+    pub raw: Verdict,
 }
 
 fn change(verdict: Verdict, section: Section, text: String) -> Change {
@@ -61,6 +69,16 @@ fn change(verdict: Verdict, section: Section, text: String) -> Change {
         verdict,
         section,
         text,
+        raw: verdict,
+    }
+}
+
+/// A change that adds a public field to a struct or a variant to an enum
+/// of the raw crate: breaking there whatever it means on the wire.
+fn widens(c: Change) -> Change {
+    Change {
+        raw: Verdict::Breaking,
+        ..c
     }
 }
 
@@ -74,7 +92,7 @@ pub fn verdict(changes: &[Change]) -> Verdict {
 }
 
 /// A file at a git revision, or `None` if it did not exist there.
-fn at_revision(root: &Path, base: &str, path: &str) -> Result<Option<String>> {
+pub(crate) fn at_revision(root: &Path, base: &str, path: &str) -> Result<Option<String>> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -383,7 +401,7 @@ fn diff_type(
                         Added,
                         format!("{here}: new required request field (`{}`)", f.ty),
                     )),
-                    None => out.push(change(
+                    None => out.push(widens(change(
                         Additive,
                         Added,
                         format!(
@@ -391,7 +409,7 @@ fn diff_type(
                             if f.optional() { "optional" } else { "response" },
                             f.ty
                         ),
-                    )),
+                    ))),
                     Some(b) if b.ty != f.ty => {
                         let relaxed =
                             in_request && !in_response && f.ty == format!("Option<{}>", b.ty);
@@ -455,7 +473,7 @@ fn diff_type(
                             "{here} added to a response enum that does not tolerate unknown values"
                         ),
                     )),
-                    None => out.push(change(Additive, Added, format!("{here} added"))),
+                    None => out.push(widens(change(Additive, Added, format!("{here} added")))),
                     Some(b) if b != v => {
                         out.push(change(Breaking, Changed, format!("{here} changed")))
                     }
@@ -561,5 +579,7 @@ pub fn markdown(changes: &[Change], base: &str) -> String {
     out
 }
 
+mod report;
 #[cfg(test)]
 mod tests;
+pub mod wire;
