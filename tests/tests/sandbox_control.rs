@@ -295,3 +295,147 @@ async fn the_rate_limit_is_per_client_id_and_set_at_run_time() {
     assert_eq!(code, 200);
     assert_eq!(status("a").await.unwrap().status(), 404);
 }
+
+/// The control plane's own rules: a fault count of 0 is refused; faults
+/// are listed and cleared; redelivery names its delivery; the history is
+/// bounded and says what it dropped; loopback Host only, and no change
+/// from another origin.
+#[tokio::test]
+async fn the_control_plane_lists_clears_redelivers_and_refuses_strangers() {
+    let receiver = Canned::start(vec![]).await;
+    receiver.otherwise(Reply::ok("{}"));
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .webhook_url(receiver.base_url.clone())
+            .history_limit(5),
+    )
+    .await
+    .unwrap();
+    let (status, body) = post(
+        &sandbox,
+        "/__sandbox/faults",
+        json!({"fault": "server_error", "count": 0}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("count_value_invalid")),
+        "{body}"
+    );
+    let (status, _) = post(
+        &sandbox,
+        "/__sandbox/faults",
+        json!({"fault": "delay", "ms": 1, "count": 3}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let http = reqwest::Client::new();
+    let listed: Value = http
+        .get(format!("{}/__sandbox/faults", sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["faults"][0]["fault"], "delay");
+    assert_eq!(listed["faults"][0]["count"], 3);
+    let cleared: Value = http
+        .delete(format!("{}/__sandbox/faults", sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cleared["cleared"], 1);
+
+    client(&sandbox, "secret")
+        .ppi()
+        .initiate(&PpiInitiateRequest::new("ctl-1", "u1"))
+        .await
+        .unwrap();
+    sandbox
+        .wait_for(Duration::from_secs(10), |s| s.webhooks_delivered >= 1)
+        .await
+        .unwrap();
+    let (status, body) = post(&sandbox, "/__sandbox/deliveries/1/redeliver", json!({})).await;
+    assert_eq!(
+        (status, body["redelivery_of"].as_u64()),
+        (202, Some(1)),
+        "{body}"
+    );
+    sandbox
+        .wait_for(Duration::from_secs(10), |s| s.webhooks_delivered >= 2)
+        .await
+        .unwrap();
+    assert_eq!(receiver.received().len(), 2, "sent again");
+    let (status, body) = post(&sandbox, "/__sandbox/deliveries/999/redeliver", json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("delivery_id_not_found"))
+    );
+    let (status, body) = post(&sandbox, "/__sandbox/deliveries/first/redeliver", json!({})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("delivery_id_value_invalid"))
+    );
+
+    // Six requests and more went by; the history kept five and says so.
+    for _ in 0..3 {
+        sandbox.advance((Family::Ppi, "ctl-1")).unwrap();
+    }
+    let listed: Value = http
+        .get(format!("{}/__sandbox/verifications", sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["verifications"][0]["verification_id"], "ctl-1");
+    let info: Value = http
+        .get(format!("{}/__sandbox/console/info", sandbox.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["history"]["limit"], 5);
+    assert!(info["history"]["dropped"].as_u64().unwrap() > 0, "{info}");
+
+    // Another origin may not change anything; a foreign Host gets nothing.
+    let advance = format!(
+        "{}/__sandbox/ppi/verifications/ctl-1/advance",
+        sandbox.base_url()
+    );
+    let refused = http
+        .post(&advance)
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let refused = http
+        .post(&advance)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let refused = http
+        .get(format!("{}/__sandbox/stats", sandbox.base_url()))
+        .header("host", "rebound.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let same_origin = http
+        .post(&advance)
+        .header("origin", sandbox.base_url())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), 200);
+}

@@ -18,7 +18,7 @@ it work when one family has the id):
   POST   /__sandbox/{family}/verifications/{id}/run-to-end
   POST   /__sandbox/faults  {\"fault\": F, \"operation\": OP, \"count\": N}
   GET    /__sandbox/faults        DELETE /__sandbox/faults
-  POST   /__sandbox/deliveries/{n}/redeliver
+  POST   /__sandbox/deliveries/{delivery_id}/redeliver
   GET    /__sandbox/verifications, /__sandbox/stats, /__sandbox/rate-limit
 Scenarios: approved, auditor_rejected, agent_rejected, user_dropped_off,
   link_expired, proxy_detected, scheduled

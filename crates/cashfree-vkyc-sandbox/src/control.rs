@@ -215,8 +215,14 @@ async fn clear_faults(State(state): State<Arc<AppState>>) -> Response {
 /// Sends a delivery again, to the same receiver, signed afresh.
 async fn redeliver(
     State(state): State<Arc<AppState>>,
-    Path(id): Path<u64>,
+    Path(id): Path<String>,
 ) -> Result<Response, Reject> {
+    let id: u64 = id.parse().map_err(|_| {
+        invalid(
+            "delivery_id_value_invalid",
+            "a delivery id is the number the console and the history give it",
+        )
+    })?;
     let new_id = state.webhooks.redeliver(id).map_err(|_| {
         not_found_id(
             "delivery_id_not_found",

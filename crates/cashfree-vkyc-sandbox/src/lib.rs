@@ -61,7 +61,7 @@
 //! | `POST /__sandbox/verifications/{id}/...` | the same, by id alone |
 //! | `POST /__sandbox/faults` `{"fault": "rate_limited", "retry_after_ms": 100, "operation": "ppi_status", "count": 1}` | queue faults; answers with the rule installed |
 //! | `GET /__sandbox/faults`, `DELETE /__sandbox/faults` | list the faults queued, clear them (a `count` of 0 is refused) |
-//! | `POST /__sandbox/deliveries/{n}/redeliver` | send delivery `n` again, signed afresh |
+//! | `POST /__sandbox/deliveries/{delivery_id}/redeliver` | send a delivery again, signed afresh |
 //! | `GET /__sandbox/verifications` | every verification, newest first |
 //! | `GET /__sandbox/stats` | request, verification and webhook counts, and the last delivery error |
 //! | `GET /__sandbox/console` | the console: verifications, timelines, deliveries, buttons ([`SandboxHandle::console_url`]) |
