@@ -388,10 +388,11 @@ async fn the_sandbox_subcommand_serves_until_stopped() {
             "100",
         ])
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
     let base = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
         std::io::BufReader::new(stdout)
@@ -402,6 +403,31 @@ async fn the_sandbox_subcommand_serves_until_stopped() {
     .await
     .unwrap();
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    // The banner: the console, the credentials accepted (never the
+    // secret), where webhooks go.
+    let banner = tokio::task::spawn_blocking(move || {
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let mut banner = String::new();
+        for line in lines.by_ref().take(5) {
+            banner.push_str(&line.unwrap());
+            banner.push('\n');
+        }
+        // Kept reading, so that the sandbox never writes to a closed pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        banner
+    })
+    .await
+    .unwrap();
+    let console = format!("{base}/__sandbox/console");
+    assert!(banner.contains(&console), "{banner}");
+    assert!(
+        banner.contains("client id cli_id and its secret only"),
+        "{banner}"
+    );
+    assert!(!banner.contains(SECRET), "{banner}");
+    let page = reqwest::get(&console).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Cashfree VKYC sandbox"));
     let out = cli(&[
         "--base-url",
         &base,

@@ -91,12 +91,16 @@ function renderRows() {
 
 // ---- timeline ---------------------------------------------------------
 
-function select(key) {
-  selected = key;
-  const row = rows.get(key);
+function showTitle() {
+  const row = rows.get(selected);
   $("timeline-title").textContent = row
     ? `${row.verification_id} (${row.family}) · ${row.status} / ${row.sub_status}`
-    : key;
+    : selected;
+}
+
+function select(key) {
+  selected = key;
+  showTitle();
   $("timeline-controls").hidden = false;
   renderRows();
   renderTimeline();
@@ -187,11 +191,12 @@ function receive(e) {
     upsert({ family: e.family, verification_id: e.verification_id, user: e.user, status: e.status,
       sub_status: e.sub_status, is_final: e.is_final, scenario: e.scenario, seen: e.seq });
     renderRows();
-    if (keyOf(e.family, e.verification_id) === selected) select(selected);
+    if (about(e)) showTitle();
   } else if (e.kind === "user" || e.kind === "token") {
     $("users").prepend(userItem(e));
   }
-  if (about(e) && !(e.kind === "transition")) $("timeline-entries").append(timelineItem(e));
+  // Appended, not redrawn: a delivery opened by the reader stays open.
+  if (about(e)) $("timeline-entries").append(timelineItem(e));
 }
 
 function connect() {
