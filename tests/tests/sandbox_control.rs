@@ -296,6 +296,11 @@ async fn the_rate_limit_is_per_client_id_and_set_at_run_time() {
     assert_eq!(status("a").await.unwrap().status(), 404);
 }
 
+/// The JSON a control request answers with.
+async fn call(request: reqwest::RequestBuilder) -> Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 /// The control plane's own rules: a fault count of 0 is refused; faults
 /// are listed and cleared; redelivery names its delivery; the history is
 /// bounded and says what it dropped; loopback Host only, and no change
@@ -330,24 +335,10 @@ async fn the_control_plane_lists_clears_redelivers_and_refuses_strangers() {
     .await;
     assert_eq!(status, 201);
     let http = reqwest::Client::new();
-    let listed: Value = http
-        .get(format!("{}/__sandbox/faults", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = call(http.get(format!("{}/__sandbox/faults", sandbox.base_url()))).await;
     assert_eq!(listed["faults"][0]["fault"], "delay");
     assert_eq!(listed["faults"][0]["count"], 3);
-    let cleared: Value = http
-        .delete(format!("{}/__sandbox/faults", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let cleared = call(http.delete(format!("{}/__sandbox/faults", sandbox.base_url()))).await;
     assert_eq!(cleared["cleared"], 1);
 
     client(&sandbox, "secret")
@@ -385,23 +376,9 @@ async fn the_control_plane_lists_clears_redelivers_and_refuses_strangers() {
     for _ in 0..3 {
         sandbox.advance((Family::Ppi, "ctl-1")).unwrap();
     }
-    let listed: Value = http
-        .get(format!("{}/__sandbox/verifications", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = call(http.get(format!("{}/__sandbox/verifications", sandbox.base_url()))).await;
     assert_eq!(listed["verifications"][0]["verification_id"], "ctl-1");
-    let info: Value = http
-        .get(format!("{}/__sandbox/console/info", sandbox.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let info = call(http.get(format!("{}/__sandbox/console/info", sandbox.base_url()))).await;
     assert_eq!(info["history"]["limit"], 5);
     assert!(info["history"]["dropped"].as_u64().unwrap() > 0, "{info}");
 

@@ -110,46 +110,52 @@ pub fn parse(text: &str) -> Vec<Row> {
     rows
 }
 
-/// Every disagreement between the vendored status pages and
-/// `specs/status-codes.toml`: a sub-status a page lists that the table
-/// lacks, or places under another status.
-/// The rows of the status pages whose sub-status the table lacks.
-pub fn unknown(root: &Path) -> Result<Vec<Row>> {
+/// Each status page's path with its rows.
+type Pages = Vec<(String, Vec<Row>)>;
+
+/// The status table, and each status page's rows.
+fn table_and_pages(root: &Path) -> Result<(Table, Pages)> {
     let manifest = Manifest::read(root)?;
     let text = std::fs::read_to_string(root.join("specs/status-codes.toml"))
         .context("reading specs/status-codes.toml")?;
     let table: Table = toml::from_str(&text).context("parsing specs/status-codes.toml")?;
-    let mut rows = Vec::new();
+    let mut pages = Vec::new();
     for page in manifest.status_pages() {
         let text = std::fs::read_to_string(root.join(&page.path))
             .with_context(|| format!("reading {}", page.path))?;
-        for row in parse(&text) {
-            if !table.sub_status.iter().any(|t| t.code == row.code) && !rows.contains(&row) {
-                rows.push(row);
-            }
+        pages.push((page.path.clone(), parse(&text)));
+    }
+    Ok((table, pages))
+}
+
+/// The rows of the status pages whose sub-status the table lacks.
+pub fn unknown(root: &Path) -> Result<Vec<Row>> {
+    let (table, pages) = table_and_pages(root)?;
+    let mut rows = Vec::new();
+    for row in pages.into_iter().flat_map(|(_, rows)| rows) {
+        if !table.sub_status.iter().any(|t| t.code == row.code) && !rows.contains(&row) {
+            rows.push(row);
         }
     }
     Ok(rows)
 }
 
+/// Every disagreement between the vendored status pages and
+/// `specs/status-codes.toml`: a sub-status a page lists that the table
+/// lacks, or places under another status.
 pub fn check(root: &Path) -> Result<Vec<String>> {
-    let manifest = Manifest::read(root)?;
-    let text = std::fs::read_to_string(root.join("specs/status-codes.toml"))
-        .context("reading specs/status-codes.toml")?;
-    let table: Table = toml::from_str(&text).context("parsing specs/status-codes.toml")?;
+    let (table, pages) = table_and_pages(root)?;
     let mut problems = Vec::new();
-    for page in manifest.status_pages() {
-        let text = std::fs::read_to_string(root.join(&page.path))
-            .with_context(|| format!("reading {}", page.path))?;
-        for row in parse(&text) {
+    for (path, rows) in pages {
+        for row in rows {
             match table.sub_status.iter().find(|t| t.code == row.code) {
                 None => problems.push(format!(
-                    "{} lists {} under {}, but specs/status-codes.toml has no such sub-status",
-                    page.path, row.code, row.status
+                    "{path} lists {} under {}, but specs/status-codes.toml has no such sub-status",
+                    row.code, row.status
                 )),
                 Some(t) if t.status != row.status => problems.push(format!(
-                    "{} puts {} under {}, but specs/status-codes.toml gives it status {:?}",
-                    page.path, row.code, row.status, t.status
+                    "{path} puts {} under {}, but specs/status-codes.toml gives it status {:?}",
+                    row.code, row.status, t.status
                 )),
                 Some(_) => {}
             }
