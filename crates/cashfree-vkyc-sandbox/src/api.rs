@@ -2,7 +2,6 @@
 //! codes and `{type, code, message}` bodies.
 
 use crate::history::What;
-use crate::lifecycle::Scenario;
 use crate::model::{Family, Fault, Operation};
 use crate::ratelimit::Verdict;
 use crate::spec::{self, Invalid};
@@ -246,13 +245,31 @@ fn admit(state: &AppState, headers: &HeaderMap) -> Result<(), Reject> {
     Ok(())
 }
 
-fn scenario_header(headers: &HeaderMap) -> Result<Option<Scenario>, Reject> {
-    header(headers, "x-sandbox-scenario")
-        .map(|name| {
-            name.parse()
-                .map_err(|e: String| invalid("x-sandbox-scenario_value_invalid", &e))
-        })
-        .transpose()
+/// Who asks for a verification: the client, whose secret signs its
+/// webhooks, and the scenario named with the request (`x-sandbox-scenario`
+/// for an API call, the form for the console).
+pub(crate) struct Caller<'a> {
+    pub client_id: &'a str,
+    pub secret: &'a str,
+    pub scenario: Option<&'a str>,
+}
+
+impl<'a> Caller<'a> {
+    fn of(headers: &'a HeaderMap) -> Self {
+        Caller {
+            client_id: header(headers, "x-client-id").unwrap_or_default(),
+            secret: header(headers, "x-client-secret").unwrap_or_default(),
+            scenario: header(headers, "x-sandbox-scenario"),
+        }
+    }
+}
+
+/// A `user_reference_id`, sent as a number or as its text.
+fn reference_of(body: &Map<String, Value>) -> Option<i64> {
+    body.get("user_reference_id").and_then(|r| {
+        r.as_i64()
+            .or_else(|| r.as_str().and_then(|s| s.trim().parse().ok()))
+    })
 }
 
 fn text(body: &Map<String, Value>, field: &str) -> Option<String> {
@@ -262,23 +279,16 @@ fn text(body: &Map<String, Value>, field: &str) -> Option<String> {
 /// Stores a new verification, or answers 409 if the id is taken.
 pub(crate) fn create(
     state: &AppState,
-    headers: &HeaderMap,
+    caller: Caller<'_>,
     family: Family,
     body: &Map<String, Value>,
 ) -> Result<Response, Reject> {
     let verification_id = text(body, "verification_id").unwrap_or_default();
-    let client_id = header(headers, "x-client-id")
-        .unwrap_or_default()
-        .to_owned();
     // A user_reference_id comes from Create User: an unknown one is
     // Cashfree's documented 404.
-    if family == Family::VerificationSuite
-        && let Some(reference) = body.get("user_reference_id")
-    {
-        let known = reference
-            .as_i64()
-            .or_else(|| reference.as_str().and_then(|s| s.trim().parse().ok()))
-            .is_some_and(|id| state.users.has_reference(&client_id, id));
+    if family == Family::VerificationSuite && body.contains_key("user_reference_id") {
+        let known =
+            reference_of(body).is_some_and(|id| state.users.has_reference(caller.client_id, id));
         if !known {
             return Err(not_found_id(
                 "user_reference_id_not_found",
@@ -286,15 +296,19 @@ pub(crate) fn create(
             ));
         }
     }
-    let scenario = state.scenario_for(family, &verification_id, scenario_header(headers)?);
+    let asked = caller
+        .scenario
+        .map(|name| {
+            name.parse()
+                .map_err(|e: String| invalid("x-sandbox-scenario_value_invalid", &e))
+        })
+        .transpose()?;
+    let scenario = state.scenario_for(family, &verification_id, asked);
     let record = Record {
         family,
         verification_id,
         user_id: text(body, "user_id"),
-        user_reference_id: body.get("user_reference_id").and_then(|r| {
-            r.as_i64()
-                .or_else(|| r.as_str().and_then(|s| s.trim().parse().ok()))
-        }),
+        user_reference_id: reference_of(body),
         reference_id: 0,
         scenario,
         step: 0,
@@ -305,10 +319,8 @@ pub(crate) fn create(
             .unwrap_or_default(),
         security_questions: body.get("security_questions").cloned(),
         link_expiry: chrono::Utc::now().date_naive() + chrono::Days::new(7),
-        secret: header(headers, "x-client-secret")
-            .unwrap_or_default()
-            .to_owned(),
-        client_id,
+        secret: caller.secret.to_owned(),
+        client_id: caller.client_id.to_owned(),
     };
     let verification_id = record.verification_id.clone();
     match state.create(record) {
@@ -332,7 +344,12 @@ async fn vs_initiate(
     body: Bytes,
 ) -> Result<Response, Reject> {
     let body = spec::check_body(Operation::VerificationSuiteInitiate, &body)?;
-    create(&state, &headers, Family::VerificationSuite, &body)
+    create(
+        &state,
+        Caller::of(&headers),
+        Family::VerificationSuite,
+        &body,
+    )
 }
 
 async fn ppi_initiate(
@@ -341,7 +358,7 @@ async fn ppi_initiate(
     body: Bytes,
 ) -> Result<Response, Reject> {
     let body = spec::check_body(Operation::PpiInitiate, &body)?;
-    create(&state, &headers, Family::Ppi, &body)
+    create(&state, Caller::of(&headers), Family::Ppi, &body)
 }
 
 async fn vs_status(

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
@@ -176,31 +176,24 @@ struct InitiateForm {
 async fn initiate(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response, Reject> {
     let form: InitiateForm = serde_json::from_slice(&body)
         .map_err(|e| invalid("request_body_invalid", &e.to_string()))?;
-    let (operation, request) = match form.family {
-        Family::Ppi => (
-            Operation::PpiInitiate,
-            json!({"verification_id": form.verification_id, "user_id": form.user_id}),
-        ),
-        Family::VerificationSuite => (
-            Operation::VerificationSuiteInitiate,
-            json!({"verification_id": form.verification_id, "user_id": form.user_id,
-                   "notification_types": ["sms"]}),
-        ),
-    };
-    let request = serde_json::to_vec(&request).unwrap_or_default();
-    let request: Map<String, Value> = spec::check_body(operation, &request)?;
-    let (client_id, secret) = state.console_credentials();
-    let mut headers = HeaderMap::new();
-    for (name, value) in [
-        ("x-client-id", client_id.as_str()),
-        ("x-client-secret", secret.as_str()),
-        ("x-sandbox-scenario", form.scenario.as_deref().unwrap_or("")),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(value) {
-            headers.insert(name, value);
+    let mut request = Map::new();
+    request.insert("verification_id".into(), form.verification_id.into());
+    request.insert("user_id".into(), form.user_id.into());
+    let operation = match form.family {
+        Family::Ppi => Operation::PpiInitiate,
+        Family::VerificationSuite => {
+            request.insert("notification_types".into(), json!(["sms"]));
+            Operation::VerificationSuiteInitiate
         }
-    }
-    api::create(&state, &headers, form.family, &request)
+    };
+    let request = spec::check(operation, request)?;
+    let (client_id, secret) = state.console_credentials();
+    let caller = api::Caller {
+        client_id: &client_id,
+        secret: &secret,
+        scenario: form.scenario.as_deref().filter(|s| !s.is_empty()),
+    };
+    api::create(&state, caller, form.family, &request)
 }
 
 /// Refuses what a web page elsewhere could make a browser send: a request

@@ -88,6 +88,14 @@ pub(crate) fn check_body(operation: Operation, body: &[u8]) -> Result<Map<String
             "the request body is not a JSON object",
         ));
     };
+    check(operation, map)
+}
+
+/// Checks a body already read as an object, as [`check_body`] does.
+pub(crate) fn check(
+    operation: Operation,
+    map: Map<String, Value>,
+) -> Result<Map<String, Value>, Invalid> {
     let validator = match operation {
         Operation::PpiInitiate => &VALIDATORS.ppi_initiate,
         Operation::PpiStatus => &VALIDATORS.ppi_status,
