@@ -193,8 +193,8 @@ fn run(root: &Path, task: Task) -> anyhow::Result<ExitCode> {
             println!("outcome: {}", outcome.as_str());
         }
         Task::SurfaceDiff { base, changelog } => {
-            print!("{}", surface_diff::pull_request(root, &base)?);
             let changes = surface_diff::diff(root, &base)?;
+            print!("{}", surface_diff::pull_request(root, &base, &changes)?);
             if changelog && !changes.is_empty() {
                 surface_diff::write_changelog(root, &changes)?;
             }

@@ -43,10 +43,13 @@ pub fn run(root: &Path, options: &update_specs::Options, base: &str) -> Result<(
         ));
     }
     match codegen::write(root) {
-        Ok(_) => Ok((
-            Outcome::Regenerated,
-            surface_diff::pull_request(root, base)?,
-        )),
+        Ok(_) => {
+            let changes = surface_diff::diff(root, base)?;
+            Ok((
+                Outcome::Regenerated,
+                surface_diff::pull_request(root, base, &changes)?,
+            ))
+        }
         Err(e) => {
             let message = format!("{e:#}");
             let unknown = status_pages::unknown(root)?;

@@ -7,7 +7,8 @@ pub use crate::changelog::write_changelog;
 use crate::status_codes::Table;
 use crate::surface::{self, Surface, TypeDef, TypeKind};
 use anyhow::{Context, Result, bail};
-pub use report::{needs_overlay, needs_status_rows, pull_request};
+pub use refusal::{needs_overlay, needs_status_rows};
+pub use report::pull_request;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
@@ -579,6 +580,7 @@ pub fn markdown(changes: &[Change], base: &str) -> String {
     out
 }
 
+mod refusal;
 mod report;
 #[cfg(test)]
 mod tests;

@@ -15,13 +15,13 @@ use std::process::Command;
 /// What the workspace's hand-written code says, read as text: the
 /// facade's modeled fields, what the sandbox sends, the generated status
 /// enum, the sandbox's scenarios, the raw crate's type names.
-struct Facts {
+pub(super) struct Facts {
     /// Per module, the JSON names `Verification` models.
     modeled: BTreeMap<&'static str, Vec<String>>,
     facade_users: String,
     facade_requests: String,
     sandbox: String,
-    lifecycle: String,
+    pub(super) lifecycle: String,
     sub_status: String,
     raw_types: BTreeMap<&'static str, Vec<String>>,
 }
@@ -30,8 +30,23 @@ fn read(root: &Path, path: &str) -> String {
     std::fs::read_to_string(root.join(path)).unwrap_or_default()
 }
 
+/// The `.rs` files of one folder (not below it), one after the other.
+fn read_rust_files(root: &Path, dir: &str) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(root.join(dir))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if entry.path().extension().is_some_and(|e| e == "rs") {
+            text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    text
+}
+
 impl Facts {
-    fn read(root: &Path) -> Result<Facts> {
+    pub(super) fn read(root: &Path) -> Result<Facts> {
         let verification = read(root, "crates/cashfree-vkyc/src/verification/mod.rs");
         // The `MODELED` table: the Verification Suite's names, then PPI's.
         let table = verification
@@ -65,33 +80,13 @@ impl Facts {
             };
             raw_types.insert(module, names);
         }
-        let sandbox_dir = root.join("crates/cashfree-vkyc-sandbox/src");
-        let mut sandbox = String::new();
-        for entry in std::fs::read_dir(&sandbox_dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            if entry.path().extension().is_some_and(|e| e == "rs") {
-                sandbox.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
-            }
-        }
-        let status_dir = root.join("crates/cashfree-vkyc/src/status");
-        let mut sub_status = String::new();
-        for entry in std::fs::read_dir(&status_dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            sub_status.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
-        }
         Ok(Facts {
             modeled: BTreeMap::from([("verification_suite", quoted(vs)), ("ppi", quoted(ppi))]),
             facade_users: read(root, "crates/cashfree-vkyc/src/users/mod.rs"),
             facade_requests: read(root, "crates/cashfree-vkyc/src/request.rs"),
-            sandbox,
+            sandbox: read_rust_files(root, "crates/cashfree-vkyc-sandbox/src"),
             lifecycle: read(root, "crates/cashfree-vkyc-sandbox/src/lifecycle.rs"),
-            sub_status,
+            sub_status: read_rust_files(root, "crates/cashfree-vkyc/src/status"),
             raw_types,
         })
     }
@@ -308,7 +303,7 @@ fn status_lines(root: &Path, base: &str, facts: &Facts, rust: &[Change]) -> Resu
     Ok(out)
 }
 
-fn heck_upper_camel(code: &str) -> String {
+pub(super) fn heck_upper_camel(code: &str) -> String {
     code.split('_')
         .map(|w| {
             let mut c = w.chars();
@@ -406,7 +401,7 @@ fn verdicts(rust: &[Change], wire: &[WireChange], facts: &Facts) -> Vec<CrateVer
 }
 
 /// `git diff` of the vendored pages against `base`, at most `limit` lines.
-fn page_diff(root: &Path, base: &str, limit: usize) -> Result<String> {
+pub(super) fn page_diff(root: &Path, base: &str, limit: usize) -> Result<String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -422,16 +417,16 @@ fn page_diff(root: &Path, base: &str, limit: usize) -> Result<String> {
     Ok(out)
 }
 
-fn details(summary: &str, body: &str) -> String {
+pub(super) fn details(summary: &str, body: &str) -> String {
     format!("<details><summary>{summary}</summary>\n\n```diff\n{body}\n```\n\n</details>\n")
 }
 
-/// The body of the pull request for the changes since `base`.
-pub fn pull_request(root: &Path, base: &str) -> Result<String> {
-    let rust = super::diff(root, base)?;
+/// The body of the pull request for the changes since `base`, with
+/// `rust`, the generated surface's changes [`diff`](super::diff) found.
+pub fn pull_request(root: &Path, base: &str, rust: &[Change]) -> Result<String> {
     let wire = wire::diff(root, base)?;
     let facts = Facts::read(root)?;
-    let verdicts = verdicts(&rust, &wire, &facts);
+    let verdicts = verdicts(rust, &wire, &facts);
     let mut out = String::from("verdict: ");
     out.push_str(
         &verdicts
@@ -501,7 +496,7 @@ pub fn pull_request(root: &Path, base: &str) -> Result<String> {
         }
         out.push('\n');
     }
-    let status = status_lines(root, base, &facts, &rust)?;
+    let status = status_lines(root, base, &facts, rust)?;
     out.push_str("## What follows\n\n");
     if follows.is_empty() {
         out.push_str("No field of a body changed.\n");
@@ -520,7 +515,7 @@ pub fn pull_request(root: &Path, base: &str) -> Result<String> {
         }
     }
     out.push_str("\n## The generated surface\n\nEach change as it reads on the wire (additive: code built before still reads and sends what it did); the raw crate's verdict is above.\n\n");
-    let listed = markdown(&rust, base);
+    let listed = markdown(rust, base);
     out.push_str(
         listed
             .split_once('\n')
@@ -529,78 +524,5 @@ pub fn pull_request(root: &Path, base: &str) -> Result<String> {
     );
     out.push('\n');
     out.push_str(&details("The pages' diff", &page_diff(root, base, 400)?));
-    Ok(out)
-}
-
-/// The body when `cargo xtask codegen` refuses Cashfree's pages: the
-/// message, and the pages' diff that caused it.
-pub fn needs_overlay(root: &Path, base: &str, error: &str) -> Result<String> {
-    Ok(format!(
-        "verdict: needs an overlay\n\n`cargo xtask codegen` refused Cashfree's pages as published; nothing was regenerated. Write an overlay in `specs/overlays/` that makes them agree, then run `cargo xtask codegen` on this branch.\n\n```text\n{}\n```\n\n{}",
-        error.trim(),
-        details("The pages' diff", &page_diff(root, base, 400)?)
-    ))
-}
-
-/// The body when a status page lists sub-statuses the table lacks: the
-/// operations that report them, what each crate makes of them once the
-/// rows are added, and what happens until then.
-pub fn needs_status_rows(
-    root: &Path,
-    base: &str,
-    rows: &[crate::status_pages::Row],
-    error: &str,
-) -> Result<String> {
-    let facts = Facts::read(root)?;
-    let mut out = String::from(
-        "verdict: needs status-table rows (then: cashfree-vkyc-raw none, cashfree-vkyc additive, cashfree-vkyc-sandbox none, cashfree-vkyc-redis none, cashfree-vkyc-cli none)\n\n",
-    );
-    out.push_str("Cashfree's status page lists sub-statuses `specs/status-codes.toml` does not have. Add a row for each (its phase, outcome, whether it is final and whether the user must act), then run `cargo xtask codegen` on this branch.\n\n## Verdict per published crate, once the rows are added\n\n| crate | verdict | why |\n|---|---|---|\n");
-    for (name, verdict, why) in [
-        (
-            "cashfree-vkyc-raw",
-            "none",
-            "`sub_status` is a `String` in the generated types",
-        ),
-        (
-            "cashfree-vkyc",
-            "additive",
-            "`SubStatus` gains a variant; it is `#[non_exhaustive]` and has `Unknown`",
-        ),
-        (
-            "cashfree-vkyc-sandbox",
-            "none",
-            "its copy of the table gains a row",
-        ),
-        (
-            "cashfree-vkyc-redis",
-            "none",
-            "it uses neither the generated types nor the status table",
-        ),
-        ("cashfree-vkyc-cli", "none", "a binary: no library API"),
-    ] {
-        out.push_str(&format!("| `{name}` | {verdict} | {why} |\n"));
-    }
-    out.push_str("\n## Sub-statuses the table lacks\n\n");
-    for row in rows {
-        let quoted = format!("\"{}\"", row.code);
-        let sandbox = if facts.lifecycle.contains(&quoted) {
-            "a sandbox scenario reaches it"
-        } else {
-            "no sandbox scenario reaches it (scenarios are in the sandbox's `lifecycle.rs`)"
-        };
-        out.push_str(&format!(
-            "- `{}`, under status `{}`: reported in `sub_status` by `GET /verification/vkyc`, `POST /ppi/kyc/vkyc/status` and `POST /ppi/kyc/vkyc/details`, and in webhooks.\n  - `cashfree-vkyc`: arrives as `SubStatus::Unknown(\"{}\")` until the row is added, then as `SubStatus::{}`, with the row's phase and outcome\n  - `cashfree-vkyc-sandbox`: {sandbox}\n",
-            row.code,
-            row.status,
-            row.code,
-            heck_upper_camel(&row.code)
-        ));
-    }
-    out.push_str(&format!(
-        "\n`cargo xtask codegen` said:\n\n```text\n{}\n```\n\n{}",
-        error.trim(),
-        details("The pages' diff", &page_diff(root, base, 400)?)
-    ));
     Ok(out)
 }
