@@ -157,17 +157,7 @@ impl RedisOptions {
     ///   URL without them.
     pub async fn connect(self, url: &str) -> Result<Redis, ConnectError> {
         let shown = redact(url);
-        let client = match &self.root_ca {
-            Some(ca) => redis::Client::build_with_tls(
-                url,
-                redis::TlsCertificates {
-                    client_tls: None,
-                    root_cert: Some(ca.clone()),
-                },
-            ),
-            None => redis::Client::open(url),
-        }
-        .map_err(|e| ConnectError {
+        let client = self.client(url).map_err(|e| ConnectError {
             message: format!("{shown} is not a Redis URL: {}", redact(&e.to_string())),
             source: Some(e),
         })?;
@@ -181,15 +171,7 @@ impl RedisOptions {
                 client.get_connection_manager_with_config(config).await
             })
             .await?;
-        Ok(Redis {
-            connection: Connection::Single(connection),
-            client,
-            prefix: self.prefix.into(),
-            timeout: self.timeout,
-            url: shown.into(),
-            holds: Arc::default(),
-            listening: Arc::default(),
-        })
+        Ok(self.into_redis(Connection::Single(connection), client, shown))
     }
 }
 
@@ -218,42 +200,51 @@ impl RedisOptions {
         let mut builder = redis::cluster::ClusterClient::builder(urls.iter().copied())
             .connection_timeout(self.connect_timeout)
             .response_timeout(self.timeout);
-        let listener = match &self.root_ca {
-            Some(ca) => {
-                builder = builder.certs(redis::TlsCertificates {
-                    client_tls: None,
-                    root_cert: Some(ca.clone()),
-                });
-                redis::Client::build_with_tls(
-                    *first,
-                    redis::TlsCertificates {
-                        client_tls: None,
-                        root_cert: Some(ca.clone()),
-                    },
-                )
-            }
-            None => redis::Client::open(*first),
+        if let Some(certificates) = self.certificates() {
+            builder = builder.certs(certificates);
         }
-        .map_err(invalid)?;
+        let listener = self.client(first).map_err(invalid)?;
         let cluster = builder.build().map_err(invalid)?;
         let connection = self
             .answering(&format!("the Redis Cluster at {shown}"), async {
                 cluster.get_async_connection().await
             })
             .await?;
-        Ok(Redis {
-            connection: Connection::Cluster(connection),
-            client: listener,
-            prefix: self.prefix.into(),
-            timeout: self.timeout,
-            url: shown.into(),
-            holds: Arc::default(),
-            listening: Arc::default(),
-        })
+        Ok(self.into_redis(Connection::Cluster(connection), listener, shown))
     }
 }
 
 impl RedisOptions {
+    /// The CA to trust, as the redis crate takes it, when one was given.
+    fn certificates(&self) -> Option<redis::TlsCertificates> {
+        self.root_ca.as_ref().map(|ca| redis::TlsCertificates {
+            client_tls: None,
+            root_cert: Some(ca.clone()),
+        })
+    }
+
+    /// A client for one URL, trusting the CA when one was given.
+    fn client(&self, url: &str) -> redis::RedisResult<redis::Client> {
+        match self.certificates() {
+            Some(certificates) => redis::Client::build_with_tls(url, certificates),
+            None => redis::Client::open(url),
+        }
+    }
+
+    /// The handle over a connection that answered; `client` subscribes to
+    /// holds.
+    fn into_redis(self, connection: Connection, client: redis::Client, url: String) -> Redis {
+        Redis {
+            connection,
+            client,
+            prefix: self.prefix.into(),
+            timeout: self.timeout,
+            url: url.into(),
+            holds: Arc::default(),
+            listening: Arc::default(),
+        }
+    }
+
     /// A connection from `connect` that answers a `PING`, within the
     /// connect timeout; else an error that names `what` (never a password).
     async fn answering<C: redis::aio::ConnectionLike>(
