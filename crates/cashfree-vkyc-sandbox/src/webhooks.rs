@@ -164,7 +164,7 @@ impl WebhookSender {
     /// the transitions, as Cashfree's stamps are.
     fn stamp(&self) -> String {
         let now = chrono::Utc::now().timestamp_millis();
-        let mut last = self.last_stamp.lock().unwrap_or_else(|e| e.into_inner());
+        let mut last = lock(&self.last_stamp);
         *last = now.max(*last + 1);
         chrono::DateTime::from_timestamp_millis(*last)
             .unwrap_or_default()
@@ -176,10 +176,7 @@ impl WebhookSender {
         (
             self.delivered.load(Ordering::Relaxed),
             self.attempts.load(Ordering::Relaxed),
-            self.last_error
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone(),
+            lock(&self.last_error).clone(),
         )
     }
 
@@ -310,8 +307,7 @@ impl WebhookSender {
             };
             let url = &sent.url;
             tracing::warn!("webhook attempt {attempt} to {url} failed: {failure}");
-            *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
-                Some(format!("attempt {attempt} to {url}: {failure}"));
+            *lock(&self.last_error) = Some(format!("attempt {attempt} to {url}: {failure}"));
             self.changed.notify_waiters();
             if attempt < self.max_attempts {
                 tokio::time::sleep(wait).await;
