@@ -70,6 +70,27 @@ impl Drop for Children {
     }
 }
 
+/// A sandbox that serves the account `per_minute` requests a minute, with
+/// one PPI verification, `verification_id`, for the processes to ask about.
+async fn account_sandbox(per_minute: u32, verification_id: &str) -> Sandbox {
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .credentials(ACCOUNT.0, ACCOUNT.1)
+            .rate_limit_per_minute(Some(per_minute)),
+    )
+    .await
+    .unwrap();
+    Client::builder(ACCOUNT.0, ACCOUNT.1)
+        .base_url(sandbox.base_url())
+        .build()
+        .unwrap()
+        .ppi()
+        .initiate(&PpiInitiateRequest::new(verification_id, "u1"))
+        .await
+        .unwrap();
+    sandbox
+}
+
 /// Four processes, each with its own Redis connection, share a budget of
 /// 60 requests per minute against a sandbox that serves 60 per minute per
 /// client id. Over a whole calendar minute (and the parts of the ones
@@ -81,21 +102,7 @@ async fn four_processes_share_one_budget_under_the_account_limit() {
     let Some(redis) = RedisServer::start() else {
         return;
     };
-    let sandbox = Sandbox::start_with(
-        SandboxConfig::default()
-            .credentials(ACCOUNT.0, ACCOUNT.1)
-            .rate_limit_per_minute(Some(60)),
-    )
-    .await
-    .unwrap();
-    Client::builder(ACCOUNT.0, ACCOUNT.1)
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap()
-        .ppi()
-        .initiate(&PpiInitiateRequest::new("shared-1", "u1"))
-        .await
-        .unwrap();
+    let sandbox = account_sandbox(60, "shared-1").await;
 
     let first_full_minute = epoch_minute() + 1;
     let mut children = Children(
@@ -233,21 +240,7 @@ async fn four_processes_are_served_first_come_first_served() {
     let Some(redis) = RedisServer::start() else {
         return;
     };
-    let sandbox = Sandbox::start_with(
-        SandboxConfig::default()
-            .credentials(ACCOUNT.0, ACCOUNT.1)
-            .rate_limit_per_minute(Some(30)),
-    )
-    .await
-    .unwrap();
-    Client::builder(ACCOUNT.0, ACCOUNT.1)
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap()
-        .ppi()
-        .initiate(&PpiInitiateRequest::new("fair-1", "u1"))
-        .await
-        .unwrap();
+    let sandbox = account_sandbox(30, "fair-1").await;
     // The sandbox's per-minute counts say whether it refused anything.
     let children: Vec<_> = (0..4)
         .map(|_| {
