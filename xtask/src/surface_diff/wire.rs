@@ -123,15 +123,9 @@ fn walk(spec: &Value, schema: &Value, at: &str, depth: usize, out: &mut Fields) 
         return;
     }
     let (schema, component) = resolve(spec, schema);
-    for part in ["allOf"] {
-        for inner in schema
-            .get(part)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            walk(spec, inner, at, depth + 1, out);
-        }
+    let parts = schema.get("allOf").and_then(Value::as_array);
+    for inner in parts.into_iter().flatten() {
+        walk(spec, inner, at, depth + 1, out);
     }
     if let Some(items) = schema.get("items") {
         walk(spec, items, &format!("{at}/0"), depth + 1, out);
