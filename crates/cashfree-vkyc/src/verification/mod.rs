@@ -9,16 +9,19 @@ use crate::lenient::present;
 use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
 use bytes::Bytes;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
+pub(crate) use raw::{Part, Raw};
+pub(crate) use read::{Fields, Name, ReadError};
 pub use reference::VerificationRef;
-pub(crate) use texts::Texts;
-use texts::reference;
-
-mod reference;
-mod texts;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
-use std::sync::OnceLock;
+pub(crate) use texts::Texts;
+use texts::reference;
+
+mod raw;
+mod read;
+mod reference;
+mod texts;
 
 /// The API family a verification belongs to.
 #[non_exhaustive]
@@ -214,32 +217,12 @@ impl PartialEq for Verification {
             && self.agent_remarks == other.agent_remarks
             && self.auditor_remarks == other.auditor_remarks
             && self.recording_link == other.recording_link
-            && self.raw() == other.raw()
-    }
-}
-
-/// The body as received, parsed into a map only when asked for: most
-/// callers never look at fields the view does not model.
-#[derive(Clone, Debug)]
-struct Raw {
-    body: Option<Bytes>,
-    map: OnceLock<Map<String, Value>>,
-}
-
-impl Raw {
-    fn map(&self) -> &Map<String, Value> {
-        self.map.get_or_init(|| {
-            // The generated client already decoded this body as an object.
-            self.body
-                .as_deref()
-                .and_then(|b| serde_json::from_slice(b).ok())
-                .unwrap_or_default()
-        })
+            && self.raw == other.raw
     }
 }
 
 impl Verification {
-    fn build(api: Api, t: Texts, raw: Raw, request_id: Option<String>) -> Self {
+    pub(crate) fn build(api: Api, t: Texts, raw: Raw, request_id: Option<String>) -> Self {
         Verification {
             api,
             verification_id: present(t.verification_id).unwrap_or_default(),
@@ -261,16 +244,12 @@ impl Verification {
 
     /// Builds the view from a response body or a webhook's `data` object.
     pub fn from_json(api: Api, raw: Map<String, Value>) -> Self {
-        let texts = Texts::from_map(api, &raw);
-        Self::build(
-            api,
-            texts,
-            Raw {
-                body: None,
-                map: OnceLock::from(raw),
-            },
-            None,
-        )
+        let object = Value::Object(raw);
+        let texts = Fields::read_value(&object).into_texts(api);
+        let Value::Object(raw) = object else {
+            unreachable!("built as an object above")
+        };
+        Self::build(api, texts, Raw::parsed(raw), None)
     }
 
     /// Builds the view from what the generated client decoded, moving its
@@ -281,15 +260,7 @@ impl Verification {
         body: Bytes,
         request_id: Option<String>,
     ) -> Self {
-        Self::build(
-            api,
-            texts,
-            Raw {
-                body: Some(body),
-                map: OnceLock::new(),
-            },
-            request_id,
-        )
+        Self::build(api, texts, Raw::lazy(body, Part::Whole), request_id)
     }
 
     /// Decodes a success body exactly as the client does: through the

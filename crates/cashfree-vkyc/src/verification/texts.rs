@@ -1,11 +1,10 @@
 //! The modeled fields' texts, from each input the view is built from: the
-//! generated response types (moved, not copied) and JSON maps (webhooks,
-//! replays), read as leniently as Cashfree writes them.
+//! generated response types (moved, not copied) and JSON objects
+//! (webhooks, replays; see `read`), read as leniently as Cashfree writes
+//! them.
 
-use super::Api;
-use crate::lenient::{present, text};
+use crate::lenient::present;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
-use serde_json::{Map, Value};
 use std::fmt;
 
 /// The user's reference id, whether sent as a number or as text.
@@ -88,33 +87,6 @@ impl From<vs_raw::VkycLinkResponseSchema> for Texts {
             agent_remarks: r.agent_remarks,
             auditor_remarks: r.auditor_remarks,
             recording_link: None,
-        }
-    }
-}
-
-impl Texts {
-    /// The fields `api` documents, from a JSON object, read as leniently
-    /// as Cashfree writes them.
-    pub(super) fn from_map(api: Api, map: &Map<String, Value>) -> Self {
-        let field = |name: &str| {
-            api.models(name)
-                .then(|| map.get(name))
-                .flatten()
-                .and_then(text)
-        };
-        Texts {
-            verification_id: field("verification_id"),
-            cashfree_id: field("reference_id").or_else(|| field("cf_verification_id")),
-            user_id: field("user_id"),
-            user_reference_id: field("user_reference_id"),
-            status: field("status"),
-            sub_status: field("sub_status"),
-            vkyc_link: field("vkyc_link"),
-            link_expiry: field("link_expiry"),
-            meeting_schedule: field("meeting_schedule"),
-            agent_remarks: field("agent_remarks"),
-            auditor_remarks: field("auditor_remarks"),
-            recording_link: field("recording_link"),
         }
     }
 }

@@ -3,9 +3,10 @@
 //! events.
 
 use super::WebhookError;
-use crate::lenient::{LenientTime, text};
-use crate::verification::{Api, Verification};
+use crate::lenient::LenientTime;
+use crate::verification::{Api, Fields, Name, Part, Raw, ReadError, Verification};
 use aws_lc_rs::digest::{SHA256, digest};
+use bytes::Bytes;
 use serde_json::{Map, Value};
 
 crate::strings::string_enum! {
@@ -51,7 +52,7 @@ pub struct WebhookEvent {
     pub verification: Verification,
     /// The payload's other top-level fields (`signature`, fields Cashfree
     /// adds later); `data` is in the verification.
-    envelope: Map<String, Value>,
+    envelope: Raw,
     /// Computed with the event, from the same parse.
     pub(super) key: String,
 }
@@ -72,7 +73,7 @@ impl WebhookEvent {
 
     /// The payload's top-level fields other than `data`.
     pub fn envelope(&self) -> &Map<String, Value> {
-        &self.envelope
+        self.envelope.map()
     }
 
     /// Reads a body as a delivery of `api`, without checking its signature.
@@ -87,44 +88,46 @@ impl WebhookEvent {
     /// or `user_reference_id`), and PPI, whose documented scheme the
     /// signed headers are, is assumed when they do not.
     pub(super) fn parse_as(api: Option<Api>, body: &[u8]) -> Result<Self, WebhookError> {
-        // The one parse of the body: the fields below are moved out of it.
-        let Value::Object(mut envelope) = serde_json::from_slice(body)
-            .map_err(|e| WebhookError::UnparseableBody(describe(&e)))?
-        else {
-            return Err(WebhookError::UnparseableBody("not a JSON object".into()));
-        };
-        let data = match envelope.remove("data") {
-            Some(Value::Object(data)) => Some(data),
-            Some(_) => {
-                return Err(WebhookError::UnparseableBody(
-                    "`data` is not an object".into(),
-                ));
-            }
-            None => None,
-        };
-        let field = |key: &str| envelope.get(key).and_then(text);
-        let event_type = field("event_type")
-            .or_else(|| field("type"))
+        // The one read of the body: the fields the event and the view
+        // model, moved out; the rest is parsed only if asked for.
+        let mut envelope = Fields::read_envelope(body).map_err(|e| {
+            WebhookError::UnparseableBody(match e {
+                ReadError::Json(e) => describe(&e),
+                ReadError::NotAnObject => "not a JSON object".into(),
+                ReadError::DataNotAnObject => "`data` is not an object".into(),
+            })
+        })?;
+        let event_type = envelope
+            .take(Name::EventType)
+            .or_else(|| envelope.take(Name::Type))
             .unwrap_or_default();
-        let event_time = field("event_time").map(LenientTime::parse);
-        let version = field("version");
+        let event_time = envelope.take(Name::EventTime).map(LenientTime::parse);
+        let version = envelope.take(Name::Version);
         // A payload without `data` carries the fields at the top.
-        let data = data.unwrap_or_else(|| std::mem::take(&mut envelope));
-        let api = api.or_else(|| api_named_by(&data)).unwrap_or(Api::Ppi);
-        let verification = Verification::from_json(api, data);
+        let data = match envelope.data.take() {
+            Some(data) => *data,
+            None => envelope,
+        };
+        let api = api.or_else(|| data.named()).unwrap_or(Api::Ppi);
+        let body = Bytes::copy_from_slice(body);
+        let texts = data.into_texts(api);
+        let verification =
+            Verification::build(api, texts, Raw::lazy(body.clone(), Part::Data), None);
         let identified = !verification.verification_id.is_empty()
             && !event_type.is_empty()
             && event_time.is_some();
         let key = if identified {
-            format!(
-                "{api}|{}|{}|{}|{}",
-                verification.verification_id,
-                event_type,
-                verification.sub_status,
-                event_time.as_ref().map_or("", |t| t.as_str())
-            )
+            // Joined without `format!`: this runs for every delivery.
+            let parts = [
+                api.as_str(),
+                &verification.verification_id,
+                &event_type,
+                verification.sub_status.as_str(),
+                event_time.as_ref().map_or("", |t| t.as_str()),
+            ];
+            parts.join("|")
         } else {
-            format!("{api}|{}", body_digest(body))
+            format!("{api}|{}", body_digest(&body))
         };
         Ok(WebhookEvent {
             event_type: event_type.as_str().into(),
@@ -132,20 +135,9 @@ impl WebhookEvent {
             version,
             attempt: None,
             verification,
-            envelope,
+            envelope: Raw::lazy(body, Part::Envelope),
             key,
         })
-    }
-}
-
-/// The family a payload's own fields name.
-fn api_named_by(data: &Map<String, Value>) -> Option<Api> {
-    if data.contains_key("cf_verification_id") {
-        Some(Api::Ppi)
-    } else if data.contains_key("reference_id") || data.contains_key("user_reference_id") {
-        Some(Api::VerificationSuite)
-    } else {
-        None
     }
 }
 

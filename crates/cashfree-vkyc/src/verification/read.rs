@@ -1,0 +1,403 @@
+//! A JSON object's fields read in one pass, straight from its bytes (or
+//! from a `serde_json::Value`): the names the view models, of either
+//! family, and a webhook's envelope, each as leniently as Cashfree writes
+//! it; every other value is checked and skipped without being built.
+//!
+//! Reading a webhook into `serde_json::Value` first built a map of every
+//! field, the ones nobody reads included, and that was most of the cost of
+//! receiving one. serde's derive cannot read one value as text whatever
+//! its JSON type, nor note which identifiers a payload carries, so the two
+//! visitors below are written by hand.
+
+use super::Api;
+use super::texts::Texts;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::cell::Cell;
+use std::fmt;
+
+/// The names read, in the order of [`Fields`]' values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub(crate) enum Name {
+    VerificationId,
+    ReferenceId,
+    CfVerificationId,
+    UserId,
+    UserReferenceId,
+    Status,
+    SubStatus,
+    VkycLink,
+    LinkExpiry,
+    MeetingSchedule,
+    AgentRemarks,
+    AuditorRemarks,
+    RecordingLink,
+    EventType,
+    Type,
+    EventTime,
+    Version,
+}
+
+/// Each [`Name`]'s JSON key, at the name's index.
+const KEYS: [(&str, Name); 17] = [
+    ("verification_id", Name::VerificationId),
+    ("reference_id", Name::ReferenceId),
+    ("cf_verification_id", Name::CfVerificationId),
+    ("user_id", Name::UserId),
+    ("user_reference_id", Name::UserReferenceId),
+    ("status", Name::Status),
+    ("sub_status", Name::SubStatus),
+    ("vkyc_link", Name::VkycLink),
+    ("link_expiry", Name::LinkExpiry),
+    ("meeting_schedule", Name::MeetingSchedule),
+    ("agent_remarks", Name::AgentRemarks),
+    ("auditor_remarks", Name::AuditorRemarks),
+    ("recording_link", Name::RecordingLink),
+    ("event_type", Name::EventType),
+    ("type", Name::Type),
+    ("event_time", Name::EventTime),
+    ("version", Name::Version),
+];
+
+impl Name {
+    /// Whether the view models this name for `api` (the table is
+    /// `MODELED`; a test keeps the two in step).
+    fn modeled_for(self, api: Api) -> bool {
+        use Name::*;
+        match self {
+            VerificationId | UserId | Status | SubStatus | VkycLink | LinkExpiry
+            | MeetingSchedule | AgentRemarks | AuditorRemarks => true,
+            ReferenceId | UserReferenceId | RecordingLink => api == Api::VerificationSuite,
+            CfVerificationId => api == Api::Ppi,
+            EventType | Type | EventTime | Version => false,
+        }
+    }
+}
+
+/// What a JSON object holds under the [`Name`]s, as text.
+#[derive(Debug, Default)]
+pub(crate) struct Fields {
+    values: [Option<String>; KEYS.len()],
+    /// PPI's `cf_verification_id` is a key, whatever its value.
+    names_ppi: bool,
+    /// The Verification Suite's `reference_id` or `user_reference_id` is
+    /// a key, whatever its value.
+    names_suite: bool,
+    /// The `data` object, read only in a webhook envelope.
+    pub(crate) data: Option<Box<Fields>>,
+}
+
+/// Why a body is not a readable object.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// Not JSON, or JSON that ends too early.
+    Json(serde_json::Error),
+    /// JSON, but not an object.
+    NotAnObject,
+    /// An envelope whose `data` is not an object.
+    DataNotAnObject,
+}
+
+impl Fields {
+    /// Reads a webhook body: the envelope's names, and `data`'s.
+    pub(crate) fn read_envelope(body: &[u8]) -> Result<Fields, ReadError> {
+        let in_data = Cell::new(false);
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let read = de
+            .deserialize_map(ObjectVisitor {
+                in_data: Some(&in_data),
+            })
+            .and_then(|fields| de.end().map(|()| fields));
+        // Only the object visitors reject a value's type; every value
+        // under them is read whatever its type.
+        read.map_err(|e| match e.classify() {
+            serde_json::error::Category::Data if in_data.get() => ReadError::DataNotAnObject,
+            serde_json::error::Category::Data => ReadError::NotAnObject,
+            _ => ReadError::Json(e),
+        })
+    }
+
+    /// Reads an object already parsed; anything but an object holds no
+    /// names.
+    pub(crate) fn read_value(value: &serde_json::Value) -> Fields {
+        value
+            .deserialize_map(ObjectVisitor { in_data: None })
+            .unwrap_or_default()
+    }
+
+    /// Moves one value out.
+    pub(crate) fn take(&mut self, name: Name) -> Option<String> {
+        self.values[name as usize].take()
+    }
+
+    /// The family the object's own identifiers name.
+    pub(crate) fn named(&self) -> Option<Api> {
+        if self.names_ppi {
+            Some(Api::Ppi)
+        } else if self.names_suite {
+            Some(Api::VerificationSuite)
+        } else {
+            None
+        }
+    }
+
+    /// The texts `api` documents.
+    pub(crate) fn into_texts(mut self, api: Api) -> Texts {
+        let mut field = |name: Name| {
+            if name.modeled_for(api) {
+                self.take(name)
+            } else {
+                None
+            }
+        };
+        Texts {
+            verification_id: field(Name::VerificationId),
+            cashfree_id: field(Name::ReferenceId).or_else(|| field(Name::CfVerificationId)),
+            user_id: field(Name::UserId),
+            user_reference_id: field(Name::UserReferenceId),
+            status: field(Name::Status),
+            sub_status: field(Name::SubStatus),
+            vkyc_link: field(Name::VkycLink),
+            link_expiry: field(Name::LinkExpiry),
+            meeting_schedule: field(Name::MeetingSchedule),
+            agent_remarks: field(Name::AgentRemarks),
+            auditor_remarks: field(Name::AuditorRemarks),
+            recording_link: field(Name::RecordingLink),
+        }
+    }
+}
+
+/// Reads an object's names; with `in_data`, also its `data` object,
+/// noting while it does so (a value that is not an object there is that
+/// failure, not the body's).
+struct ObjectVisitor<'a> {
+    in_data: Option<&'a Cell<bool>>,
+}
+
+impl<'de> Visitor<'de> for ObjectVisitor<'_> {
+    type Value = Fields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Fields, M::Error> {
+        let mut fields = Fields::default();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            match key {
+                Key::Name(name) => {
+                    match name {
+                        Name::CfVerificationId => fields.names_ppi = true,
+                        Name::ReferenceId | Name::UserReferenceId => fields.names_suite = true,
+                        _ => {}
+                    }
+                    fields.values[name as usize] = map.next_value_seed(TextSeed)?;
+                }
+                Key::Data => match self.in_data {
+                    Some(in_data) => {
+                        in_data.set(true);
+                        let data = map.next_value_seed(ObjectSeed)?;
+                        in_data.set(false);
+                        fields.data = Some(Box::new(data));
+                    }
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                },
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+/// A nested object (a webhook's `data`), whose own `data` is just a field.
+struct ObjectSeed;
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed {
+    type Value = Fields;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Fields, D::Error> {
+        de.deserialize_map(ObjectVisitor { in_data: None })
+    }
+}
+
+enum Key {
+    Name(Name),
+    Data,
+    Other,
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Key, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        if key == "data" {
+            return Ok(Key::Data);
+        }
+        Ok(KEYS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(Key::Other, |(_, name)| Key::Name(*name)))
+    }
+}
+
+/// A value as text: strings as they are, numbers and booleans as their
+/// JSON text, `""` and `null` (and objects, arrays) as absent; the same
+/// reading as `lenient::text` gives a `Value`.
+struct TextSeed;
+
+impl<'de> DeserializeSeed<'de> for TextSeed {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Option<String>, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TextSeed {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then(|| v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then_some(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        // The text `serde_json::Number` gives, as `Value` would.
+        Ok(serde_json::Number::from_f64(v).map(|n| n.to_string()))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_name_sits_at_its_index() {
+        for (i, (_, name)) in KEYS.iter().enumerate() {
+            assert_eq!(*name as usize, i, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn the_names_modeled_are_the_views_table() {
+        for (api, modeled) in super::super::MODELED {
+            for (key, name) in KEYS {
+                assert_eq!(name.modeled_for(api), modeled.contains(&key), "{api} {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn values_read_as_text_whatever_their_type() {
+        let body = br#"{"verification_id":"v1","reference_id":1358,"user_id":"",
+            "status":null,"sub_status":{"a":[1]},"vkyc_link":[1,{"b":2}],
+            "link_expiry":true,"meeting_schedule":1.5,"agent_remarks":"ok\u00e9",
+            "unknown":{"status":"nested"},"event_type":-7}"#;
+        let mut fields = Fields::read_envelope(body).unwrap();
+        assert_eq!(fields.named(), Some(Api::VerificationSuite));
+        assert_eq!(fields.take(Name::EventType).as_deref(), Some("-7"));
+        let value: serde_json::Value = serde_json::from_slice(body).unwrap();
+        for (key, name) in KEYS {
+            // The same reading as `lenient::text` gives the parsed value.
+            let expected = value.get(key).and_then(crate::lenient::text);
+            let mut again = Fields::read_value(&value);
+            assert_eq!(again.take(name), expected, "{key}");
+        }
+        let texts = fields.into_texts(Api::VerificationSuite);
+        assert_eq!(texts.cashfree_id.as_deref(), Some("1358"));
+        assert_eq!(texts.user_id, None);
+        assert_eq!(texts.status, None);
+        assert_eq!(texts.sub_status, None);
+        assert_eq!(texts.link_expiry.as_deref(), Some("true"));
+        assert_eq!(texts.meeting_schedule.as_deref(), Some("1.5"));
+        assert_eq!(texts.agent_remarks.as_deref(), Some("oké"));
+    }
+
+    #[test]
+    fn the_envelope_reads_data_apart() {
+        let body =
+            br#"{"status":"top","data":{"cf_verification_id":null,"status":"inner","data":1}}"#;
+        let mut top = Fields::read_envelope(body).unwrap();
+        let data = top.data.take().unwrap();
+        assert_eq!(top.take(Name::Status).as_deref(), Some("top"));
+        assert_eq!(
+            data.named(),
+            Some(Api::Ppi),
+            "a key names the family, even null"
+        );
+        assert!(data.data.is_none(), "only the envelope's data is read");
+        assert_eq!(data.into_texts(Api::Ppi).status.as_deref(), Some("inner"));
+    }
+
+    #[test]
+    fn failures_say_which_part_is_wrong() {
+        let cases: [(&[u8], &str); 6] = [
+            (b"[1]", "NotAnObject"),
+            (b"\"text\"", "NotAnObject"),
+            (br#"{"data":"x"}"#, "DataNotAnObject"),
+            (br#"{"data":null}"#, "DataNotAnObject"),
+            (br#"{"data":{"a":}}"#, "Json"),
+            (br#"{"a":1} trailing"#, "Json"),
+        ];
+        for (body, expected) in cases {
+            let e = Fields::read_envelope(body).unwrap_err();
+            assert!(format!("{e:?}").starts_with(expected), "{e:?}");
+        }
+        assert!(Fields::read_envelope(br#"{"data":{}}"#).is_ok());
+    }
+}
