@@ -143,28 +143,34 @@ enum Outcome<T> {
 }
 
 impl<T> Outcome<T> {
-    async fn of<E>(outcome: std::result::Result<ResponseValue<T>, RawError<E>>) -> Self {
-        match outcome {
+    /// The outcome, or the undocumented answer the generated code left
+    /// unread (read by [`Outcome::unread`]). Not `async`: an attempt's
+    /// future stays small when only that one case waits.
+    fn of<E>(
+        outcome: std::result::Result<ResponseValue<T>, RawError<E>>,
+    ) -> std::result::Result<Self, reqwest::Response> {
+        Ok(match outcome {
             Ok(value) => Outcome::Decoded(value),
             Err(RawError::ErrorResponse(value)) => Outcome::Answer(value.map(|_| ())),
             Err(RawError::InvalidResponsePayload(value, _)) => Outcome::Answer(value),
             // The generated code leaves an undocumented status unread.
-            Err(RawError::UnexpectedResponse(response)) => {
-                match ResponseValue::read::<E>(response).await {
-                    Ok(value) => Outcome::Answer(value),
-                    Err(RawError::ResponseTooLarge(value, limit)) => {
-                        Outcome::TooLarge(value, limit)
-                    }
-                    Err(RawError::ResponseBodyError(e)) => Outcome::Broken(e),
-                    Err(other) => Outcome::Invalid(other.to_string()),
-                }
-            }
+            Err(RawError::UnexpectedResponse(response)) => return Err(response),
             Err(RawError::ResponseTooLarge(value, limit)) => Outcome::TooLarge(value, limit),
             Err(RawError::CommunicationError(e)) if e.is_connect() => Outcome::Unsent(e),
             Err(RawError::CommunicationError(e) | RawError::ResponseBodyError(e)) => {
                 Outcome::Broken(e)
             }
             Err(RawError::InvalidRequest(rule)) => Outcome::Invalid(rule),
+        })
+    }
+
+    /// Reads an undocumented answer within the body limit.
+    async fn unread(response: reqwest::Response) -> Self {
+        match ResponseValue::read::<()>(response).await {
+            Ok(value) => Outcome::Answer(value),
+            Err(RawError::ResponseTooLarge(value, limit)) => Outcome::TooLarge(value, limit),
+            Err(RawError::ResponseBodyError(e)) => Outcome::Broken(e),
+            Err(other) => Outcome::Invalid(other.to_string()),
         }
     }
 }
@@ -239,8 +245,15 @@ where
         };
         let turn = match signed {
             Ok(signature) => {
-                let outcome = Outcome::of(send(signature).await).await;
-                read(shared, op, attempt, outcome, &mut facts).await
+                let outcome = match Outcome::of(send(signature).await) {
+                    Ok(outcome) => outcome,
+                    Err(unread) => Outcome::unread(unread).await,
+                };
+                let (turn, hold) = read(shared, attempt, outcome, &mut facts);
+                if let Some(wait) = hold {
+                    hold_budget(shared, op, wait).await;
+                }
+                turn
             }
             Err(e) => Turn::Done(Err(e)),
         };
@@ -330,24 +343,28 @@ async fn permit(shared: &Shared, op: Op, sent: u32) -> Result<()> {
     }
 }
 
-/// Tells the budget what Cashfree said of its limit: a 429, or nothing
-/// left until the reset, holds every client that shares the budget.
-async fn learn(shared: &Shared, op: Op, status: StatusCode, headers: &HeaderMap) {
-    let Some(budget) = &shared.budget else {
-        return;
-    };
+/// What Cashfree said of its limit, for the budget: a 429, or nothing
+/// left until the reset, holds every client that shares the budget this
+/// long.
+fn learn(shared: &Shared, status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
+    shared.budget.as_ref()?;
     let exhausted = headers
         .get("x-ratelimit-remaining")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim() == "0");
     if status != StatusCode::TOO_MANY_REQUESTS && !exhausted {
-        return;
+        return None;
     }
     // A 429 without an advertised wait still holds for a moment.
     let wait = crate::retry::advertised_wait(headers).unwrap_or(Duration::from_secs(1));
-    if wait.is_zero() {
+    (!wait.is_zero()).then_some(wait)
+}
+
+/// Holds every client that shares the budget.
+async fn hold_budget(shared: &Shared, op: Op, wait: Duration) {
+    let Some(budget) = &shared.budget else {
         return;
-    }
+    };
     shared.emit(CallEvent::BudgetHold {
         operation: op.name,
         wait,
@@ -358,53 +375,53 @@ async fn learn(shared: &Shared, op: Op, status: StatusCode, headers: &HeaderMap)
 }
 
 /// What every answer tells: its status and request id go on the call's
-/// span, and the budget learns what Cashfree said of the limit. The
-/// request id, for the caller.
-async fn observe<T>(
+/// span; the request id, for the caller, and how long the budget holds.
+fn observe<T>(
     shared: &Shared,
-    op: Op,
     attempt: u32,
     answer: &ResponseValue<T>,
-) -> Option<String> {
+) -> (Option<String>, Option<Duration>) {
     let span = tracing::Span::current();
     let status = answer.status().as_u16();
     span.record("http.response.status_code", status);
-    learn(shared, op, answer.status(), answer.headers()).await;
+    let hold = learn(shared, answer.status(), answer.headers());
     let request_id = answer.request_id().map(str::to_owned);
     if let Some(id) = &request_id {
         span.record("request_id", id.as_str());
     }
     tracing::debug!(attempt, status, "answer");
-    request_id
+    (request_id, hold)
 }
 
-/// What one attempt's outcome means.
-async fn read<T: DeserializeOwned>(
+/// What one attempt's outcome means, and how long the rate budget must
+/// hold after it.
+fn read<T: DeserializeOwned>(
     shared: &Shared,
-    op: Op,
     attempt: u32,
     outcome: Outcome<T>,
     facts: &mut Facts,
-) -> Turn<T> {
+) -> (Turn<T>, Option<Duration>) {
     let span = tracing::Span::current();
     let answer = match outcome {
         Outcome::Decoded(value) => {
-            let request_id = observe(shared, op, attempt, &value).await;
+            let (request_id, hold) = observe(shared, attempt, &value);
             let (value, body, _) = value.into_parts();
-            return Turn::Done(Ok(Answered {
+            let answered = Answered {
                 value,
                 body,
                 request_id,
-            }));
+            };
+            return (Turn::Done(Ok(answered)), hold);
         }
         Outcome::Answer(value) => value,
         Outcome::TooLarge(value, limit) => {
             span.record("http.response.status_code", value.status().as_u16());
-            return Turn::Done(Err(Error::ResponseTooLarge {
+            let error = Error::ResponseTooLarge {
                 status: value.status().as_u16(),
                 limit,
                 request_id: value.request_id().map(str::to_owned),
-            }));
+            };
+            return (Turn::Done(Err(error)), None);
         }
         Outcome::Unsent(e) => {
             let reason = RetryReason::Connect(crate::error::root_cause(&e));
@@ -414,7 +431,7 @@ async fn read<T: DeserializeOwned>(
                 host: shared.server.clone(),
                 source: Box::new(e),
             };
-            return Turn::Again(reason, None, error);
+            return (Turn::Again(reason, None, error), None);
         }
         Outcome::Broken(e) => {
             // The request may have reached Cashfree.
@@ -439,28 +456,28 @@ async fn read<T: DeserializeOwned>(
                     },
                 )
             };
-            return Turn::Again(reason, None, error);
+            return (Turn::Again(reason, None, error), None);
         }
         Outcome::Invalid(rule) => {
-            return Turn::Done(Err(ValidationError::new("request", rule).into()));
+            let error = ValidationError::new("request", rule).into();
+            return (Turn::Done(Err(error)), None);
         }
     };
     let status = answer.status();
-    let request_id = observe(shared, op, attempt, &answer).await;
+    let (request_id, hold) = observe(shared, attempt, &answer);
     let (_, body, headers) = answer.into_parts();
     if status.is_success() {
         // An undocumented success status (201, say) is still a success; a
         // success body that is not the documented JSON is a decode error
         // that names the field and never the value.
-        return Turn::Done(
-            DecodeError::check::<T>(status.as_u16(), request_id.clone(), &body)
-                .map(|value| Answered {
-                    value,
-                    body,
-                    request_id,
-                })
-                .map_err(Error::from),
-        );
+        let result = DecodeError::check::<T>(status.as_u16(), request_id.clone(), &body)
+            .map(|value| Answered {
+                value,
+                body,
+                request_id,
+            })
+            .map_err(Error::from);
+        return (Turn::Done(result), hold);
     }
     // A documented error status whose body is not Cashfree's JSON (a
     // gateway's HTML page, say) is still that error.
@@ -470,7 +487,8 @@ async fn read<T: DeserializeOwned>(
         if status.is_server_error() {
             facts.ambiguous = true;
         }
-        return Turn::Again(RetryReason::Status(status.as_u16()), advertised, error);
+        let reason = RetryReason::Status(status.as_u16());
+        return (Turn::Again(reason, advertised, error), hold);
     }
-    Turn::Done(Err(error))
+    (Turn::Done(Err(error)), hold)
 }
