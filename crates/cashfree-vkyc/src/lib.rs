@@ -98,9 +98,11 @@
 //!
 //! A webhook: `webhook/mod.rs` verifies the signature over the raw bytes
 //! and answers the authenticated [`webhook::Delivery`]; `webhook/event.rs`
-//! parses it once into a [`webhook::WebhookEvent`] and its delivery key;
-//! `webhook/once.rs` claims that key in the [`DeliveryLog`] and hands the
-//! handler the event.
+//! reads it once (with `verification/read.rs`, straight from the bytes,
+//! into the fields the event and the view use) into a
+//! [`webhook::WebhookEvent`] and its delivery key, the other fields parsed
+//! only if asked for; `webhook/once.rs` claims that key in the
+//! [`DeliveryLog`] and hands the handler the event.
 
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
