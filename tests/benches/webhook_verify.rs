@@ -5,7 +5,8 @@
 //! `cargo bench -p workspace-tests --bench webhook_verify`; or, for
 //! counting instructions under `valgrind --tool=callgrind`,
 //! `webhook_verify --count bare_hmac_aws_lc|verify_parse_key N` (N runs of
-//! one subject and no measurement).
+//! one subject and no measurement); or `webhook_verify --paired ROUNDS`,
+//! the receiver's work against bare HMAC in interleaved pairs.
 
 use cashfree_vkyc::webhook::{
     ATTEMPT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, VERSION_HEADER, Verifier, body_signature,
@@ -165,10 +166,55 @@ fn count(subject: &str, n: usize) {
     }
 }
 
+/// `webhook_verify --paired ROUNDS [verify|parse|verify_parse_key]`: a
+/// subject (by default what a receiver does) against bare HMAC-SHA256
+/// (aws-lc-rs), measured in interleaved pairs.
+fn paired(rounds: usize, subject: &str) {
+    let signed = signed();
+    let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, signed.secret.as_bytes());
+    let delivery = signed
+        .verifier
+        .verify(&signed.headers, &signed.body[..])
+        .unwrap();
+    let run: Box<dyn Fn()> = match subject {
+        "verify" => Box::new(|| {
+            black_box(
+                signed
+                    .verifier
+                    .verify(&signed.headers, black_box(&signed.body[..]))
+                    .unwrap(),
+            );
+        }),
+        "parse" => Box::new(|| {
+            black_box(black_box(&delivery).parse().unwrap());
+        }),
+        "verify_parse_key" => Box::new(|| {
+            black_box(verify_parse_key(&signed));
+        }),
+        other => panic!("no subject {other}"),
+    };
+    let (median, q1, q3) = workspace_tests::bench::paired_ratio(
+        rounds,
+        2000,
+        || {
+            black_box(bare_hmac_aws_lc(&signed, &key));
+        },
+        run,
+    );
+    println!(
+        "{subject} / bare_hmac_aws_lc over {rounds} paired rounds: median {median:.3}×, quartiles {q1:.3}–{q3:.3}×"
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--count") {
         count(&args[i + 1], args[i + 2].parse().unwrap());
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--paired") {
+        let subject = args.get(i + 2).map_or("verify_parse_key", String::as_str);
+        paired(args[i + 1].parse().unwrap(), subject);
         return;
     }
     benches();

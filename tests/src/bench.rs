@@ -45,3 +45,42 @@ pub fn sandbox_server() -> (tokio::runtime::Runtime, cashfree_vkyc_sandbox::Sand
         .unwrap();
     (server, sandbox)
 }
+
+/// `subject / baseline` measured in pairs: each round times a batch of
+/// the baseline and a batch of the subject back to back, and the median of
+/// the rounds' ratios is the answer. On a machine whose speed drifts
+/// (a shared virtual machine), the two halves of a round see the same
+/// machine, which separate criterion runs of seconds each do not.
+/// Returns the median ratio and the rounds' quartiles.
+pub fn paired_ratio(
+    rounds: usize,
+    batch: usize,
+    mut baseline: impl FnMut(),
+    mut subject: impl FnMut(),
+) -> (f64, f64, f64) {
+    let time = |f: &mut dyn FnMut()| {
+        let start = std::time::Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        start.elapsed().as_secs_f64()
+    };
+    // A warm-up round, not counted.
+    time(&mut baseline);
+    time(&mut subject);
+    let mut ratios: Vec<f64> = (0..rounds)
+        .map(|round| {
+            // Alternate which goes first, so neither always runs warm.
+            if round % 2 == 0 {
+                let b = time(&mut baseline);
+                time(&mut subject) / b
+            } else {
+                let s = time(&mut subject);
+                s / time(&mut baseline)
+            }
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.25), at(0.75))
+}

@@ -93,6 +93,7 @@ impl WebhookEvent {
         let mut envelope = Fields::read_envelope(body).map_err(|e| {
             WebhookError::UnparseableBody(match e {
                 ReadError::Json(e) => describe(&e),
+                ReadError::NotUtf8(at) => format!("not UTF-8 text (byte {at})"),
                 ReadError::NotAnObject => "not a JSON object".into(),
                 ReadError::DataNotAnObject => "`data` is not an object".into(),
             })
