@@ -148,13 +148,13 @@ impl<T> Outcome<T> {
     /// future stays small when only that one case waits.
     fn of<E>(
         outcome: std::result::Result<ResponseValue<T>, RawError<E>>,
-    ) -> std::result::Result<Self, reqwest::Response> {
+    ) -> std::result::Result<Self, Box<reqwest::Response>> {
         Ok(match outcome {
             Ok(value) => Outcome::Decoded(value),
             Err(RawError::ErrorResponse(value)) => Outcome::Answer(value.map(|_| ())),
             Err(RawError::InvalidResponsePayload(value, _)) => Outcome::Answer(value),
             // The generated code leaves an undocumented status unread.
-            Err(RawError::UnexpectedResponse(response)) => return Err(response),
+            Err(RawError::UnexpectedResponse(response)) => return Err(Box::new(response)),
             Err(RawError::ResponseTooLarge(value, limit)) => Outcome::TooLarge(value, limit),
             Err(RawError::CommunicationError(e)) if e.is_connect() => Outcome::Unsent(e),
             Err(RawError::CommunicationError(e) | RawError::ResponseBodyError(e)) => {
@@ -165,8 +165,8 @@ impl<T> Outcome<T> {
     }
 
     /// Reads an undocumented answer within the body limit.
-    async fn unread(response: reqwest::Response) -> Self {
-        match ResponseValue::read::<()>(response).await {
+    async fn unread(response: Box<reqwest::Response>) -> Self {
+        match ResponseValue::read::<()>(*response).await {
             Ok(value) => Outcome::Answer(value),
             Err(RawError::ResponseTooLarge(value, limit)) => Outcome::TooLarge(value, limit),
             Err(RawError::ResponseBodyError(e)) => Outcome::Broken(e),
