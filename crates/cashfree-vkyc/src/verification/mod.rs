@@ -222,21 +222,34 @@ impl PartialEq for Verification {
 }
 
 impl Verification {
-    pub(crate) fn build(api: Api, t: Texts, raw: Raw, request_id: Option<String>) -> Self {
+    pub(crate) fn build<S: AsRef<str> + Into<String>>(
+        api: Api,
+        t: Texts<S>,
+        raw: Raw,
+        request_id: Option<String>,
+    ) -> Self {
+        // The fields the view keeps are copied (if borrowed); the status
+        // names are read where they stand.
+        fn kept<S: AsRef<str> + Into<String>>(text: Option<S>) -> Option<String> {
+            present(text.map(Into::into))
+        }
+        fn named<S: AsRef<str>>(text: &Option<S>) -> &str {
+            text.as_ref().map_or("", AsRef::as_ref)
+        }
         Verification {
             api,
-            verification_id: present(t.verification_id).unwrap_or_default(),
-            cashfree_id: present(t.cashfree_id).map(CashfreeId::from),
-            user_id: present(t.user_id),
+            verification_id: kept(t.verification_id).unwrap_or_default(),
+            cashfree_id: kept(t.cashfree_id).map(CashfreeId::from),
+            user_id: kept(t.user_id),
             user_reference_id: reference(t.user_reference_id),
-            status: t.status.as_deref().unwrap_or("").into(),
-            sub_status: t.sub_status.as_deref().unwrap_or("").into(),
-            vkyc_link: present(t.vkyc_link),
-            link_expiry: present(t.link_expiry).map(LenientTime::parse),
-            meeting_schedule: present(t.meeting_schedule).map(LenientTime::parse),
-            agent_remarks: present(t.agent_remarks),
-            auditor_remarks: present(t.auditor_remarks),
-            recording_link: present(t.recording_link),
+            status: named(&t.status).into(),
+            sub_status: named(&t.sub_status).into(),
+            vkyc_link: kept(t.vkyc_link),
+            link_expiry: kept(t.link_expiry).map(LenientTime::parse),
+            meeting_schedule: kept(t.meeting_schedule).map(LenientTime::parse),
+            agent_remarks: kept(t.agent_remarks),
+            auditor_remarks: kept(t.auditor_remarks),
+            recording_link: kept(t.recording_link),
             raw,
             request_id,
         }
@@ -246,10 +259,12 @@ impl Verification {
     pub fn from_json(api: Api, raw: Map<String, Value>) -> Self {
         let object = Value::Object(raw);
         let texts = Fields::read_value(&object).into_texts(api);
-        let Value::Object(raw) = object else {
-            unreachable!("built as an object above")
-        };
-        Self::build(api, texts, Raw::parsed(raw), None)
+        let mut view = Self::build(api, texts, Raw::parsed(Map::new()), None);
+        // The texts borrowed from the map until the view was built.
+        if let Value::Object(raw) = object {
+            view.raw = Raw::parsed(raw);
+        }
+        view
     }
 
     /// Builds the view from what the generated client decoded, moving its

@@ -12,6 +12,7 @@
 use super::Api;
 use super::texts::Texts;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
@@ -74,15 +75,16 @@ impl Name {
 
 /// What a JSON object holds under the [`Name`]s, as text.
 #[derive(Debug, Default)]
-pub(crate) struct Fields {
-    values: [Option<String>; KEYS.len()],
+pub(crate) struct Fields<'de> {
+    /// Borrowed from the body where it holds the text as is (no escapes).
+    values: [Option<Cow<'de, str>>; KEYS.len()],
     /// PPI's `cf_verification_id` is a key, whatever its value.
     names_ppi: bool,
     /// The Verification Suite's `reference_id` or `user_reference_id` is
     /// a key, whatever its value.
     names_suite: bool,
     /// The `data` object, read only in a webhook envelope.
-    pub(crate) data: Option<Box<Fields>>,
+    pub(crate) data: Option<Box<Fields<'de>>>,
 }
 
 /// Why a body is not a readable object.
@@ -98,9 +100,9 @@ pub(crate) enum ReadError {
     DataNotAnObject,
 }
 
-impl Fields {
+impl<'de> Fields<'de> {
     /// Reads a webhook body: the envelope's names, and `data`'s.
-    pub(crate) fn read_envelope(body: &[u8]) -> Result<Fields, ReadError> {
+    pub(crate) fn read_envelope(body: &'de [u8]) -> Result<Fields<'de>, ReadError> {
         // One check of the whole body, then serde_json reads it as text:
         // from bytes it would check each string it reads on its own, which
         // for a payload's many short strings cost more than the rest of
@@ -124,14 +126,14 @@ impl Fields {
 
     /// Reads an object already parsed; anything but an object holds no
     /// names.
-    pub(crate) fn read_value(value: &serde_json::Value) -> Fields {
+    pub(crate) fn read_value(value: &'de serde_json::Value) -> Fields<'de> {
         value
             .deserialize_map(ObjectVisitor { in_data: None })
             .unwrap_or_default()
     }
 
     /// Moves one value out.
-    pub(crate) fn take(&mut self, name: Name) -> Option<String> {
+    pub(crate) fn take(&mut self, name: Name) -> Option<Cow<'de, str>> {
         self.values[name as usize].take()
     }
 
@@ -147,7 +149,7 @@ impl Fields {
     }
 
     /// The texts `api` documents.
-    pub(crate) fn into_texts(mut self, api: Api) -> Texts {
+    pub(crate) fn into_texts(mut self, api: Api) -> Texts<Cow<'de, str>> {
         let mut field = |name: Name| {
             if name.modeled_for(api) {
                 self.take(name)
@@ -180,13 +182,13 @@ struct ObjectVisitor<'a> {
 }
 
 impl<'de> Visitor<'de> for ObjectVisitor<'_> {
-    type Value = Fields;
+    type Value = Fields<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Fields, M::Error> {
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Fields<'de>, M::Error> {
         let mut fields = Fields::default();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             match key {
@@ -222,9 +224,9 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_> {
 struct ObjectSeed;
 
 impl<'de> DeserializeSeed<'de> for ObjectSeed {
-    type Value = Fields;
+    type Value = Fields<'de>;
 
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Fields, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Fields<'de>, D::Error> {
         de.deserialize_map(ObjectVisitor { in_data: None })
     }
 }
@@ -266,43 +268,47 @@ impl<'de> Visitor<'de> for KeySeed {
 struct TextSeed;
 
 impl<'de> DeserializeSeed<'de> for TextSeed {
-    type Value = Option<String>;
+    type Value = Option<Cow<'de, str>>;
 
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Option<String>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
         de.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for TextSeed {
-    type Value = Option<String>;
+    type Value = Option<Cow<'de, str>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then_some(Cow::Borrowed(v)))
+    }
+
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok((!v.is_empty()).then(|| v.to_owned()))
+        Ok((!v.is_empty()).then(|| Cow::Owned(v.to_owned())))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok((!v.is_empty()).then_some(v))
+        Ok((!v.is_empty()).then_some(Cow::Owned(v)))
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(Some(Cow::Borrowed(if v { "true" } else { "false" })))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(Some(Cow::Owned(v.to_string())))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(Some(Cow::Owned(v.to_string())))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         // The text `serde_json::Number` gives, as `Value` would.
-        Ok(serde_json::Number::from_f64(v).map(|n| n.to_string()))
+        Ok(serde_json::Number::from_f64(v).map(|n| Cow::Owned(n.to_string())))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -361,7 +367,7 @@ mod tests {
             // The same reading as `lenient::text` gives the parsed value.
             let expected = value.get(key).and_then(crate::lenient::text);
             let mut again = Fields::read_value(&value);
-            assert_eq!(again.take(name), expected, "{key}");
+            assert_eq!(again.take(name).map(Cow::into_owned), expected, "{key}");
         }
         let texts = fields.into_texts(Api::VerificationSuite);
         assert_eq!(texts.cashfree_id.as_deref(), Some("1358"));

@@ -8,8 +8,8 @@ use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_r
 use std::fmt;
 
 /// The user's reference id, whether sent as a number or as text.
-pub(super) fn reference(id: Option<String>) -> Option<i64> {
-    id.and_then(|t| t.trim().parse().ok())
+pub(super) fn reference(id: Option<impl AsRef<str>>) -> Option<i64> {
+    id.and_then(|t| t.as_ref().trim().parse().ok())
 }
 
 /// A generated id that may be a number or text, as its text.
@@ -17,21 +17,23 @@ fn id_text(id: Option<impl fmt::Display>) -> Option<String> {
     present(id.map(|id| id.to_string()))
 }
 
-/// The texts of the modeled fields, in one place for every input.
+/// The texts of the modeled fields, in one place for every input: owned
+/// `String`s moved out of a generated type, or text borrowed from a body
+/// where it can be (copied only for the fields the view keeps).
 #[derive(Default)]
-pub(crate) struct Texts {
-    pub(crate) verification_id: Option<String>,
-    pub(crate) cashfree_id: Option<String>,
-    pub(crate) user_id: Option<String>,
-    pub(crate) user_reference_id: Option<String>,
-    pub(crate) status: Option<String>,
-    pub(crate) sub_status: Option<String>,
-    pub(crate) vkyc_link: Option<String>,
-    pub(crate) link_expiry: Option<String>,
-    pub(crate) meeting_schedule: Option<String>,
-    pub(crate) agent_remarks: Option<String>,
-    pub(crate) auditor_remarks: Option<String>,
-    pub(crate) recording_link: Option<String>,
+pub(crate) struct Texts<S = String> {
+    pub(crate) verification_id: Option<S>,
+    pub(crate) cashfree_id: Option<S>,
+    pub(crate) user_id: Option<S>,
+    pub(crate) user_reference_id: Option<S>,
+    pub(crate) status: Option<S>,
+    pub(crate) sub_status: Option<S>,
+    pub(crate) vkyc_link: Option<S>,
+    pub(crate) link_expiry: Option<S>,
+    pub(crate) meeting_schedule: Option<S>,
+    pub(crate) agent_remarks: Option<S>,
+    pub(crate) auditor_remarks: Option<S>,
+    pub(crate) recording_link: Option<S>,
 }
 
 impl From<ppi_raw::PpiVkycResponse> for Texts {

@@ -8,6 +8,7 @@ use crate::verification::{Api, Fields, Name, Part, Raw, ReadError, Verification}
 use aws_lc_rs::digest::{SHA256, digest};
 use bytes::Bytes;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 crate::strings::string_enum! {
     /// What happened, as the webhook's `event_type` names it.
@@ -103,7 +104,7 @@ impl WebhookEvent {
             .or_else(|| envelope.take(Name::Type))
             .unwrap_or_default();
         let event_time = envelope.take(Name::EventTime).map(LenientTime::parse);
-        let version = envelope.take(Name::Version);
+        let version = envelope.take(Name::Version).map(Cow::into_owned);
         // A payload without `data` carries the fields at the top.
         let data = match envelope.data.take() {
             Some(data) => *data,
@@ -131,7 +132,7 @@ impl WebhookEvent {
             format!("{api}|{}", body_digest(&body))
         };
         Ok(WebhookEvent {
-            event_type: event_type.as_str().into(),
+            event_type: EventType::from(&*event_type),
             event_time,
             version,
             attempt: None,
