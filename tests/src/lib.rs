@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod canned;
 pub mod examples;
+pub mod feed;
 pub mod logs;
 pub mod paused;
 pub mod redis_server;

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use workspace_tests::feed::Feed;
 use workspace_tests::redis_server::RedisServer;
 
 const ACCOUNT: (&str, &str) = ("CF_SHARED_ACCOUNT", "cfsk_shared_secret");
@@ -135,7 +136,8 @@ async fn four_processes_share_one_budget_under_the_account_limit() {
     // Part-way, one 429 with a 3 s reset: nobody may send during it.
     tokio::time::sleep(Duration::from_secs(20)).await;
     all_running(&mut children);
-    let before = total_requests(&sandbox.stats());
+    let mut feed = Feed::open(sandbox.base_url()).await;
+    let injected_at = chrono::Utc::now().timestamp_millis();
     sandbox.inject(
         Fault::RateLimited {
             retry_after_ms: 3000,
@@ -143,12 +145,12 @@ async fn four_processes_share_one_budget_under_the_account_limit() {
         None,
         1,
     );
-    let mut waited = 0;
-    while total_requests(&sandbox.stats()) == before {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-        waited += 1;
-        assert!(waited < 2000, "the injected 429 was never reached");
-    }
+    feed.until(Duration::from_secs(10), |entry| {
+        entry["kind"] == "request"
+            && entry["status"] == 429
+            && entry["at"].as_i64() >= Some(injected_at)
+    })
+    .await;
     // The 429 arrived; a permit granted just before it is in flight for a
     // few milliseconds at most.
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -402,24 +404,20 @@ async fn start_receiver(receiver: Receiver) -> String {
     url
 }
 
-/// Waits until every delivery the sandbox made was acknowledged and the
-/// count has settled.
-/// Waits until the sandbox's delivery counts have not moved for 1.5 s,
-/// longer than its longest wait between two attempts (1 s).
+/// Waits until nothing has happened in the sandbox for 1.5 s, longer than
+/// its longest wait between two delivery attempts (1 s): every delivery
+/// it made was acknowledged or given up.
 async fn settle(sandbox: &Sandbox) -> Stats {
-    let mut last = (u64::MAX, u64::MAX);
-    let mut still = 0;
-    for _ in 0..400 {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        let stats = sandbox.stats();
-        let now = (stats.webhooks_delivered, stats.webhook_attempts);
-        still = if now == last { still + 1 } else { 0 };
-        if still == 6 {
-            return stats;
-        }
-        last = now;
-    }
-    panic!("webhook deliveries never settled");
+    let mut feed = Feed::open(sandbox.base_url()).await;
+    let quiet = Duration::from_millis(1500);
+    // An entry restarts the quiet time; the stream ending (the sandbox
+    // shutting down) ends the wait too.
+    let settled =
+        async { while let Ok(Some(_)) = tokio::time::timeout(quiet, feed.next()).await {} };
+    tokio::time::timeout(Duration::from_secs(100), settled)
+        .await
+        .expect("webhook deliveries never settled");
+    sandbox.stats()
 }
 
 /// Creates verifications `once-{i}` and runs each to the end of `scenario`.
