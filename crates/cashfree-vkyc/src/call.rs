@@ -249,7 +249,7 @@ where
                     Ok(outcome) => outcome,
                     Err(unread) => Outcome::unread(unread).await,
                 };
-                let (turn, hold) = read(shared, attempt, outcome, &mut facts);
+                let (turn, hold) = read(shared, &span, attempt, outcome, &mut facts);
                 if let Some(wait) = hold {
                     hold_budget(shared, op, wait).await;
                 }
@@ -378,10 +378,10 @@ async fn hold_budget(shared: &Shared, op: Op, wait: Duration) {
 /// span; the request id, for the caller, and how long the budget holds.
 fn observe<T>(
     shared: &Shared,
+    span: &tracing::Span,
     attempt: u32,
     answer: &ResponseValue<T>,
 ) -> (Option<String>, Option<Duration>) {
-    let span = tracing::Span::current();
     let status = answer.status().as_u16();
     span.record("http.response.status_code", status);
     let hold = learn(shared, answer.status(), answer.headers());
@@ -397,14 +397,14 @@ fn observe<T>(
 /// hold after it.
 fn read<T: DeserializeOwned>(
     shared: &Shared,
+    span: &tracing::Span,
     attempt: u32,
     outcome: Outcome<T>,
     facts: &mut Facts,
 ) -> (Turn<T>, Option<Duration>) {
-    let span = tracing::Span::current();
     let answer = match outcome {
         Outcome::Decoded(value) => {
-            let (request_id, hold) = observe(shared, attempt, &value);
+            let (request_id, hold) = observe(shared, span, attempt, &value);
             let (value, body, _) = value.into_parts();
             let answered = Answered {
                 value,
@@ -464,7 +464,7 @@ fn read<T: DeserializeOwned>(
         }
     };
     let status = answer.status();
-    let (request_id, hold) = observe(shared, attempt, &answer);
+    let (request_id, hold) = observe(shared, span, attempt, &answer);
     let (_, body, headers) = answer.into_parts();
     if status.is_success() {
         // An undocumented success status (201, say) is still a success; a

@@ -103,7 +103,12 @@ impl From<&str> for CashfreeId {
 
 impl From<String> for CashfreeId {
     fn from(id: String) -> Self {
-        id.as_str().into()
+        // Cashfree's ids rarely carry spaces; keep the allocation then.
+        if id.trim().len() == id.len() {
+            CashfreeId(id)
+        } else {
+            id.as_str().into()
+        }
     }
 }
 
@@ -239,7 +244,10 @@ impl Verification {
         Verification {
             api,
             verification_id: kept(t.verification_id).unwrap_or_default(),
-            cashfree_id: kept(t.cashfree_id).map(CashfreeId::from),
+            // An id of blanks names nothing.
+            cashfree_id: kept(t.cashfree_id)
+                .map(CashfreeId::from)
+                .filter(|id| !id.0.is_empty()),
             user_id: kept(t.user_id),
             user_reference_id: reference(t.user_reference_id),
             status: named(&t.status).into(),
@@ -431,6 +439,35 @@ mod tests {
         assert_eq!(v.recording_link, None);
         assert_eq!(v.agent_remarks, None);
         assert_eq!(v.phase(), Phase::Received);
+    }
+
+    /// The decoded path: a number is written out, text is kept (trimmed),
+    /// for both families' generated id types.
+    #[test]
+    fn decoded_ids_as_text() {
+        let decoded = |api, body: Value| {
+            Verification::from_response_body(api, body.to_string().as_bytes())
+                .unwrap()
+                .cashfree_id
+                .map(|id| id.as_str().to_owned())
+        };
+        let vs = |id: Value| {
+            decoded(
+                Api::VerificationSuite,
+                json!({"verification_id": "v1", "reference_id": id}),
+            )
+        };
+        let ppi = |id: Value| {
+            decoded(
+                Api::Ppi,
+                json!({"verification_id": "v1", "cf_verification_id": id}),
+            )
+        };
+        assert_eq!(vs(json!(1358)).as_deref(), Some("1358"));
+        assert_eq!(vs(json!(" 1358 ")).as_deref(), Some("1358"));
+        assert_eq!(ppi(json!(-7)).as_deref(), Some("-7"));
+        assert_eq!(ppi(json!("cf-89")).as_deref(), Some("cf-89"));
+        assert_eq!(ppi(json!("  ")).as_deref(), None);
     }
 
     /// Both families serialize under the same names; absent fields are

@@ -5,17 +5,34 @@
 
 use crate::lenient::present;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
-use std::fmt;
 
 /// The user's reference id, whether sent as a number or as text.
 pub(super) fn reference(id: Option<impl AsRef<str>>) -> Option<i64> {
     id.and_then(|t| t.as_ref().trim().parse().ok())
 }
 
-/// A generated id that may be a number or text, as its text.
-fn id_text(id: Option<impl fmt::Display>) -> Option<String> {
-    present(id.map(|id| id.to_string()))
+/// A generated id that may be a number or text, as its text: text is
+/// moved, a number written out.
+fn id_text<I: Into<IdText>>(id: Option<I>) -> Option<String> {
+    present(id.map(|id| id.into().0))
 }
+
+/// Each family's generated `IntegerOrString` (one per generated module).
+struct IdText(String);
+
+macro_rules! id_text_from {
+    ($($module:ident),*) => {$(
+        impl From<$module::IntegerOrString> for IdText {
+            fn from(id: $module::IntegerOrString) -> Self {
+                IdText(match id {
+                    $module::IntegerOrString::String(text) => text,
+                    $module::IntegerOrString::Int64(n) => n.to_string(),
+                })
+            }
+        }
+    )*};
+}
+id_text_from!(ppi_raw, vs_raw);
 
 /// The texts of the modeled fields, in one place for every input: owned
 /// `String`s moved out of a generated type, or text borrowed from a body
