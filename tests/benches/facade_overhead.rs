@@ -46,6 +46,35 @@ async fn by_hand(http: &reqwest::Client, url: &str) -> Status {
     serde_json::from_slice::<Status>(&body).unwrap()
 }
 
+/// The generated client alone, credentials as default headers: what the
+/// facade costs on top of progenitor, and progenitor on top of reqwest.
+fn raw_client(sandbox: &cashfree_vkyc_sandbox::Sandbox) -> cashfree_vkyc_raw::ppi::Client {
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-client-id", "bench".parse().unwrap());
+    defaults.insert("x-client-secret", "bench-secret".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(defaults)
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    cashfree_vkyc_raw::ppi::Client::new_with_client(
+        sandbox.base_url(),
+        http,
+        cashfree_vkyc_raw::Hooks::default(),
+    )
+}
+
+async fn raw_status(
+    raw: &cashfree_vkyc_raw::ppi::Client,
+) -> cashfree_vkyc_raw::runtime::ResponseValue<cashfree_vkyc_raw::ppi::types::PpiVkycResponse> {
+    let body = cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest {
+        user_id: "USER1".parse().unwrap(),
+        verification_id: "bench-status".parse().unwrap(),
+    };
+    raw.ppi_get_vkyc_status("2025-11-01", &body).await.unwrap()
+}
+
 /// The facade (with the verification the bench reads), a hand-written
 /// client with the facade's default timeouts, and the status URL.
 fn clients(
@@ -105,30 +134,10 @@ fn run(c: &mut Criterion, group_name: &str, same_thread: bool) {
         b.to_async(&runtime)
             .iter(|| async { black_box(by_hand(&http, &url).await) })
     });
-    // The generated client alone, credentials as default headers: what the
-    // facade costs on top of progenitor, and progenitor on top of reqwest.
-    let mut defaults = reqwest::header::HeaderMap::new();
-    defaults.insert("x-client-id", "bench".parse().unwrap());
-    defaults.insert("x-client-secret", "bench-secret".parse().unwrap());
-    let raw_http = reqwest::Client::builder()
-        .default_headers(defaults)
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let raw = cashfree_vkyc_raw::ppi::Client::new_with_client(
-        sandbox.base_url(),
-        raw_http,
-        cashfree_vkyc_raw::Hooks::default(),
-    );
+    let raw = raw_client(&sandbox);
     group.bench_function("raw_generated", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let body = cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest {
-                user_id: "USER1".parse().unwrap(),
-                verification_id: "bench-status".parse().unwrap(),
-            };
-            black_box(raw.ppi_get_vkyc_status("2025-11-01", &body).await.unwrap())
-        })
+        b.to_async(&runtime)
+            .iter(|| async { black_box(raw_status(&raw).await) })
     });
     group.bench_function("facade", |b| {
         b.to_async(&runtime).iter(|| async {
@@ -140,7 +149,7 @@ fn run(c: &mut Criterion, group_name: &str, same_thread: bool) {
 
 criterion_group!(benches, bench);
 
-/// `facade_overhead --count facade|by_hand N`: N calls of one kind and no
+/// `facade_overhead --count facade|raw|by_hand N`: N calls of one kind and no
 /// measurement, for counting instructions under `valgrind --tool=callgrind`.
 fn count(kind: &str, n: usize) {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -149,12 +158,19 @@ fn count(kind: &str, n: usize) {
         .unwrap();
     let (_server, sandbox) = workspace_tests::bench::sandbox_server();
     let (facade, http, url) = clients(&runtime, &sandbox);
+    let raw = raw_client(&sandbox);
     runtime.block_on(async {
         for _ in 0..n {
-            if kind == "facade" {
-                black_box(facade.ppi().status("bench-status", "USER1").await.unwrap());
-            } else {
-                black_box(by_hand(&http, &url).await);
+            match kind {
+                "facade" => {
+                    black_box(facade.ppi().status("bench-status", "USER1").await.unwrap());
+                }
+                "raw" => {
+                    black_box(raw_status(&raw).await);
+                }
+                _ => {
+                    black_box(by_hand(&http, &url).await);
+                }
             }
         }
     });

@@ -217,10 +217,29 @@ impl Shared {
     }
 }
 
+/// Awaits `$call` inside the call's span, named `$span` for the call to
+/// record on. A span nobody records (no subscriber, or one that filters
+/// out `info`) is not entered: the call's future is then neither wrapped
+/// nor moved into a wrapper, which is a measurable share of a call.
+macro_rules! traced {
+    ($make:expr, |$span:ident| $call:expr) => {{
+        let $span: tracing::Span = $make;
+        if $span.is_disabled() {
+            $call.await
+        } else {
+            let entered = $span.clone();
+            tracing::Instrument::instrument($call, entered).await
+        }
+    }};
+}
+pub(crate) use traced;
+
 /// Runs a call: each attempt is `send(signature)`, a generated operation.
+/// What the answers tell is recorded on `span`, the call's.
 pub(crate) async fn run<T, E, F, Fut>(
     client: &Client,
     op: Op,
+    span: &tracing::Span,
     mut send: F,
 ) -> (Result<Answered<T>>, Facts)
 where
@@ -229,7 +248,6 @@ where
     Fut: Future<Output = std::result::Result<ResponseValue<T>, RawError<E>>>,
 {
     let shared = &client.inner.shared;
-    let span = tracing::Span::current();
     let mut facts = Facts::default();
     let mut backoff = shared.retry.backoff();
     let mut attempt = 0u32;
@@ -249,7 +267,7 @@ where
                     Ok(outcome) => outcome,
                     Err(unread) => Outcome::unread(unread).await,
                 };
-                let (turn, hold) = read(shared, &span, attempt, outcome, &mut facts);
+                let (turn, hold) = read(shared, span, attempt, outcome, &mut facts);
                 if let Some(wait) = hold {
                     hold_budget(shared, op, wait).await;
                 }

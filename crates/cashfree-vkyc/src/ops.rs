@@ -3,7 +3,7 @@
 // `client` hands out the per-family handles defined here
 // (`Client::ppi()`), and they borrow the client to make their calls: the
 // two modules refer to each other by design.
-use crate::call::{self, Answered, Facts, Op};
+use crate::call::{self, Answered, Facts, Op, traced};
 use crate::client::{Client, PpiStatusPath};
 use crate::error::{Error, Result, ValidationError};
 use crate::request::{
@@ -13,7 +13,6 @@ use crate::request::{
 use crate::verification::{Api, CashfreeId, Texts, Verification, VerificationRef};
 use crate::watch::Watch;
 use cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest;
-use tracing::Instrument;
 
 /// The view of a call's success.
 fn view<T: Into<Texts>>(api: Api, result: Result<Answered<T>>) -> Result<Verification> {
@@ -93,26 +92,27 @@ impl Ppi<'_> {
         let body = request.to_raw()?;
         let inner = &self.client.inner;
         let op = PPI_INITIATE;
-        async {
-            let body = &body;
-            let (result, facts) = call::run(self.client, op, move |_| {
-                inner
-                    .raw_ppi
-                    .ppi_initiate_vkyc(inner.ppi_api_version.as_str(), body)
-            })
-            .await;
-            // The status call names the user, so only this user's
-            // verification can be found.
-            exactly_once(
-                view(Api::Ppi, result),
-                facts,
-                || self.status(&request.verification_id, &request.user_id),
-                |_| true,
-            )
-            .await
-        }
-        .instrument(call::span(&inner.shared, op, &request.verification_id))
-        .await
+        let body = &body;
+        traced!(
+            call::span(&inner.shared, op, &request.verification_id),
+            |span| async {
+                let (result, facts) = call::run(self.client, op, &span, move |_| {
+                    inner
+                        .raw_ppi
+                        .ppi_initiate_vkyc(inner.ppi_api_version.as_str(), body)
+                })
+                .await;
+                // The status call names the user, so only this user's
+                // verification can be found.
+                exactly_once(
+                    view(Api::Ppi, result),
+                    facts,
+                    || self.status(&request.verification_id, &request.user_id),
+                    |_| true,
+                )
+                .await
+            }
+        )
     }
 
     /// The current status of a verification.
@@ -134,16 +134,16 @@ impl Ppi<'_> {
             PpiStatusPath::Details => PPI_DETAILS,
         };
         let body = &body;
-        let call = call::run(self.client, op, move |_| async move {
+        let send = move |_| async move {
             let version = inner.ppi_api_version.as_str();
             match path {
                 PpiStatusPath::Status => inner.raw_ppi.ppi_get_vkyc_status(version, body).await,
                 PpiStatusPath::Details => inner.raw_ppi.ppi_get_vkyc_details(version, body).await,
             }
+        };
+        let (result, _) = traced!(call::span(&inner.shared, op, verification_id), |span| {
+            call::run(self.client, op, &span, send)
         });
-        let (result, _) = call
-            .instrument(call::span(&inner.shared, op, verification_id))
-            .await;
         view(Api::Ppi, result).map_err(|e| path.explain(e))
     }
 
@@ -179,34 +179,36 @@ impl VerificationSuite<'_> {
         let body = request.to_raw()?;
         let inner = &self.client.inner;
         let op = VS_INITIATE;
-        async {
-            let body = &body;
-            let (result, facts) = call::run(
-                self.client,
-                op,
-                move |signature: Option<String>| async move {
-                    inner
-                        .raw_vs
-                        .vrs_initiate_vkyc(
-                            inner.vs_api_version.as_str(),
-                            signature.as_deref(),
-                            body,
-                        )
-                        .await
-                },
-            )
-            .await;
-            // Another user's verification means the id was taken before.
-            exactly_once(
-                view(Api::VerificationSuite, result),
-                facts,
-                || self.status(&request.verification_id),
-                |found| same_user(found, &request.user),
-            )
-            .await
-        }
-        .instrument(call::span(&inner.shared, op, &request.verification_id))
-        .await
+        let body = &body;
+        traced!(
+            call::span(&inner.shared, op, &request.verification_id),
+            |span| async {
+                let (result, facts) = call::run(
+                    self.client,
+                    op,
+                    &span,
+                    move |signature: Option<String>| async move {
+                        inner
+                            .raw_vs
+                            .vrs_initiate_vkyc(
+                                inner.vs_api_version.as_str(),
+                                signature.as_deref(),
+                                body,
+                            )
+                            .await
+                    },
+                )
+                .await;
+                // Another user's verification means the id was taken before.
+                exactly_once(
+                    view(Api::VerificationSuite, result),
+                    facts,
+                    || self.status(&request.verification_id),
+                    |found| same_user(found, &request.user),
+                )
+                .await
+            }
+        )
     }
 
     /// The current status, by your `verification_id`.
@@ -238,24 +240,20 @@ impl VerificationSuite<'_> {
         };
         let op = VS_STATUS;
         let reference_id = reference_id.as_deref();
-        let call = call::run(
-            self.client,
-            op,
-            move |signature: Option<String>| async move {
-                inner
-                    .raw_vs
-                    .vkyc_get_status(
-                        reference_id,
-                        verification_id,
-                        inner.vs_api_version.as_str(),
-                        signature.as_deref(),
-                    )
-                    .await
-            },
-        );
-        let (result, _) = call
-            .instrument(call::span(&inner.shared, op, shown_id))
-            .await;
+        let send = move |signature: Option<String>| async move {
+            inner
+                .raw_vs
+                .vkyc_get_status(
+                    reference_id,
+                    verification_id,
+                    inner.vs_api_version.as_str(),
+                    signature.as_deref(),
+                )
+                .await
+        };
+        let (result, _) = traced!(call::span(&inner.shared, op, shown_id), |span| {
+            call::run(self.client, op, &span, send)
+        });
         view(Api::VerificationSuite, result)
     }
 

@@ -6,12 +6,11 @@ use super::{
     CreateUserRequest, OnboardRequest, SdkToken, SdkTokenRequest, UpdateUserRequest, VkycUser,
     made_up_user_id, validate_user,
 };
-use crate::call::{self, Facts, Op};
+use crate::call::{self, Facts, Op, traced};
 use crate::error::{Error, Result};
 use crate::ops::{VerificationSuite, same_user};
 use crate::request::User;
 use crate::verification::{Api, Verification};
-use tracing::Instrument;
 
 const CREATE_USER: Op = Op {
     api: Api::VerificationSuite,
@@ -63,22 +62,19 @@ impl VerificationSuite<'_> {
         let user_id = request.user_id.clone().unwrap_or_else(made_up_user_id);
         let body = request.to_raw(&user_id)?;
         let inner = &self.client.inner;
-        async {
-            let body = &body;
-            let (result, facts) =
-                call::run(self.client, CREATE_USER, move |signature| async move {
-                    inner
-                        .raw_vs
-                        .vrs_create_user(inner.vs_api_version.as_str(), signature.as_deref(), body)
-                        .await
-                })
-                .await;
+        let body = &body;
+        traced!(call::span(&inner.shared, CREATE_USER, ""), |span| async {
+            let send = move |signature: Option<String>| async move {
+                inner
+                    .raw_vs
+                    .vrs_create_user(inner.vs_api_version.as_str(), signature.as_deref(), body)
+                    .await
+            };
+            let (result, facts) = call::run(self.client, CREATE_USER, &span, send).await;
             let result = result.map(|a| VkycUser::from_raw(a.value, a.request_id));
             self.created_or_found(result, facts, &user_id, request)
                 .await
-        }
-        .instrument(call::span(&inner.shared, CREATE_USER, ""))
-        .await
+        })
     }
 
     /// The user an earlier attempt created, when its answer was lost and
@@ -109,7 +105,7 @@ impl VerificationSuite<'_> {
             User::ReferenceId(id) => (None, Some(*id)),
         };
         let inner = &self.client.inner;
-        let call = call::run(self.client, GET_USER, move |signature| async move {
+        let send = move |signature: Option<String>| async move {
             inner
                 .raw_vs
                 .vrs_get_user(
@@ -119,10 +115,10 @@ impl VerificationSuite<'_> {
                     signature.as_deref(),
                 )
                 .await
+        };
+        let (result, _) = traced!(call::span(&inner.shared, GET_USER, ""), |span| {
+            call::run(self.client, GET_USER, &span, send)
         });
-        let (result, _) = call
-            .instrument(call::span(&inner.shared, GET_USER, ""))
-            .await;
         result.map(|a| VkycUser::from_raw(a.value, a.request_id))
     }
 
@@ -132,15 +128,15 @@ impl VerificationSuite<'_> {
         let body = request.to_raw()?;
         let inner = &self.client.inner;
         let body = &body;
-        let call = call::run(self.client, UPDATE_USER, move |signature| async move {
+        let send = move |signature: Option<String>| async move {
             inner
                 .raw_vs
                 .vrs_update_user(inner.vs_api_version.as_str(), signature.as_deref(), body)
                 .await
+        };
+        let (result, _) = traced!(call::span(&inner.shared, UPDATE_USER, ""), |span| {
+            call::run(self.client, UPDATE_USER, &span, send)
         });
-        let (result, _) = call
-            .instrument(call::span(&inner.shared, UPDATE_USER, ""))
-            .await;
         result.map(|a| VkycUser::from_raw(a.value, a.request_id))
     }
 
@@ -150,7 +146,7 @@ impl VerificationSuite<'_> {
         let body = request.to_raw()?;
         let inner = &self.client.inner;
         let body = &body;
-        let call = call::run(self.client, SDK_TOKEN, move |signature| async move {
+        let send = move |signature: Option<String>| async move {
             inner
                 .raw_vs
                 .vrs_vkyc_generate_auth_token(
@@ -159,14 +155,11 @@ impl VerificationSuite<'_> {
                     body,
                 )
                 .await
-        });
-        let (result, _) = call
-            .instrument(call::span(
-                &inner.shared,
-                SDK_TOKEN,
-                &request.verification_id,
-            ))
-            .await;
+        };
+        let (result, _) = traced!(
+            call::span(&inner.shared, SDK_TOKEN, &request.verification_id),
+            |span| call::run(self.client, SDK_TOKEN, &span, send)
+        );
         result.map(|a| SdkToken::from_raw(a.value, a.request_id))
     }
 
