@@ -9,7 +9,7 @@ use cashfree_vkyc_sandbox::Sandbox;
 use serde_json::{Value, json};
 use std::time::Duration;
 use workspace_tests::canned::{Canned, Reply};
-use workspace_tests::{SECRET, examples, fast_client as client, root};
+use workspace_tests::{SECRET, examples, fast_client as client, paused, root};
 
 fn spec(family: &str) -> Value {
     serde_json::from_str(
@@ -362,60 +362,77 @@ async fn validation_failures_send_nothing() {
     );
 }
 
-#[tokio::test]
-async fn watch_follows_a_verification_to_its_outcome() {
-    let sandbox = cashfree_vkyc_sandbox::Sandbox::start_with(
-        cashfree_vkyc_sandbox::SandboxConfig::default().auto_advance(Duration::from_millis(15)),
-    )
-    .await
-    .unwrap();
-    let client = client(sandbox.base_url());
-    client
-        .ppi()
-        .initiate(&PpiInitiateRequest::new("watched", "u1"))
-        .await
-        .unwrap();
-    let mut seen = Vec::new();
-    let last = client
-        .ppi()
-        .watch("watched", "u1")
-        .poll_interval(Duration::from_millis(5), Duration::from_millis(10))
-        .deadline(Duration::from_secs(60))
-        .until_final(|v| seen.push(v.sub_status.clone()))
-        .await
-        .unwrap();
-    assert_eq!(last.sub_status, SubStatus::AuditorApproved);
-    assert_eq!(last.outcome(), Outcome::Approved);
-    assert!(
-        seen.windows(2).all(|w| w[0] != w[1]),
-        "each update is a change: {seen:?}"
-    );
-    assert_eq!(seen.last(), Some(&SubStatus::AuditorApproved));
+/// A client on the paused clock: its HTTP stack has no timers, so the
+/// only ones are the watch's.
+fn paused_client(base_url: &str) -> Client {
+    workspace_tests::client_builder(base_url)
+        .http_client(workspace_tests::paused::untimed_http())
+        .build()
+        .unwrap()
 }
 
-#[tokio::test]
-async fn watch_gives_up_at_the_deadline() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = client(sandbox.base_url());
-    client
-        .ppi()
-        .initiate(&PpiInitiateRequest::new("stuck", "u1"))
-        .await
-        .unwrap();
-    let mut watch = client
-        .ppi()
-        .watch("stuck", "u1")
-        .poll_interval(Duration::from_millis(2), Duration::from_millis(5))
-        .deadline(Duration::from_millis(40));
-    assert_eq!(
-        watch.next().await.unwrap().unwrap().sub_status,
-        SubStatus::LinkGenerated
-    );
-    match watch.next().await {
-        Some(Err(cashfree_vkyc::WatchError::DeadlineExceeded {
-            last_sub_status, ..
-        })) => assert_eq!(last_sub_status, "LINK_GENERATED"),
-        other => panic!("expected the deadline, got {other:?}"),
-    }
-    assert!(watch.next().await.is_none());
+/// The watch reports every change, once: the sandbox moves one step each
+/// time the watch reports, and nothing else moves it.
+#[test]
+fn watch_follows_a_verification_to_its_outcome() {
+    let sandbox = paused::sandbox_with(&["watched"]);
+    paused::paused(async {
+        let client = paused_client(sandbox.base_url());
+        let mut seen = Vec::new();
+        let mut steps = 0;
+        let last = client
+            .ppi()
+            .watch("watched", "u1")
+            .poll_interval(Duration::from_millis(5), Duration::from_millis(10))
+            .deadline(Duration::from_secs(60))
+            .until_final(|v| {
+                seen.push(v.sub_status.clone());
+                if !v.is_final() {
+                    sandbox.advance("watched").unwrap();
+                    steps += 1;
+                }
+            })
+            .await
+            .unwrap();
+        assert_eq!(last.sub_status, SubStatus::AuditorApproved);
+        assert_eq!(last.outcome(), Outcome::Approved);
+        assert_eq!(seen.first(), Some(&SubStatus::LinkGenerated));
+        assert_eq!(seen.last(), Some(&SubStatus::AuditorApproved));
+        assert_eq!(seen.len(), steps + 1, "one report per step: {seen:?}");
+        assert!(
+            seen.windows(2).all(|w| w[0] != w[1]),
+            "each update is a change: {seen:?}"
+        );
+    });
+}
+
+/// The deadline is kept to the poll: neither early nor a poll late.
+#[test]
+fn watch_gives_up_at_the_deadline() {
+    let sandbox = paused::sandbox_with(&["stuck"]);
+    paused::paused(async {
+        let client = paused_client(sandbox.base_url());
+        let started = tokio::time::Instant::now();
+        let mut watch = client
+            .ppi()
+            .watch("stuck", "u1")
+            .poll_interval(Duration::from_millis(2), Duration::from_millis(5))
+            .deadline(Duration::from_millis(40));
+        assert_eq!(
+            watch.next().await.unwrap().unwrap().sub_status,
+            SubStatus::LinkGenerated
+        );
+        match watch.next().await {
+            Some(Err(cashfree_vkyc::WatchError::DeadlineExceeded {
+                last_sub_status, ..
+            })) => assert_eq!(last_sub_status, "LINK_GENERATED"),
+            other => panic!("expected the deadline, got {other:?}"),
+        }
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(40) && waited <= Duration::from_millis(45),
+            "{waited:?}"
+        );
+        assert!(watch.next().await.is_none());
+    });
 }

@@ -95,23 +95,24 @@ async fn the_call_span_speaks_opentelemetry_and_only_when_recorded() {
     assert_eq!(verification.request_id(), Some("req-2"));
     assert_eq!(error.request_id(), Some("req-3"));
 
-    let spans = spans.0.lock().unwrap();
-    let call = &spans["cashfree_vkyc"];
-    let field = |name: &str| call.get(name).map(String::as_str);
-    assert_eq!(field("operation"), Some("ppi.status"));
-    assert_eq!(field("verification_id"), Some("v1"));
-    assert_eq!(field("http.request.method"), Some("POST"));
-    assert_eq!(field("server.address"), Some(host.as_str()));
-    // The fields of the second call, recorded last over the first's.
-    assert_eq!(field("http.response.status_code"), Some("404"));
-    assert_eq!(field("request_id"), Some("req-3"));
-    assert_eq!(field("error.type"), Some("api"));
-    // Set by the first call's retry; a 404 is not retried.
-    assert_eq!(field("http.request.resend_count"), Some("1"));
-    let caller = &spans["caller"];
-    assert_eq!(caller.get("request_id").map(String::as_str), Some("mine"));
-    assert_eq!(caller.get("http.response.status_code"), None);
-    drop(spans);
+    {
+        let spans = spans.0.lock().unwrap();
+        let call = &spans["cashfree_vkyc"];
+        let field = |name: &str| call.get(name).map(String::as_str);
+        assert_eq!(field("operation"), Some("ppi.status"));
+        assert_eq!(field("verification_id"), Some("v1"));
+        assert_eq!(field("http.request.method"), Some("POST"));
+        assert_eq!(field("server.address"), Some(host.as_str()));
+        // The fields of the second call, recorded last over the first's.
+        assert_eq!(field("http.response.status_code"), Some("404"));
+        assert_eq!(field("request_id"), Some("req-3"));
+        assert_eq!(field("error.type"), Some("api"));
+        // Set by the first call's retry; a 404 is not retried.
+        assert_eq!(field("http.request.resend_count"), Some("1"));
+        let caller = &spans["caller"];
+        assert_eq!(caller.get("request_id").map(String::as_str), Some("mine"));
+        assert_eq!(caller.get("http.response.status_code"), None);
+    }
 
     // A subscriber that takes only warnings records no call span, and the
     // call still works.

@@ -107,6 +107,12 @@ pub(crate) struct Op {
     pub(crate) method: &'static str,
 }
 
+impl Op {
+    pub(crate) const fn new(api: Api, name: &'static str, method: &'static str) -> Op {
+        Op { api, name, method }
+    }
+}
+
 /// A success, with what the call's caller needs of the answer.
 pub(crate) struct Answered<T> {
     pub(crate) value: T,

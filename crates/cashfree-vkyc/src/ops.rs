@@ -50,31 +50,15 @@ pub(crate) fn same_user(found: &Verification, user: &User) -> bool {
     }
 }
 
-const PPI_INITIATE: Op = Op {
-    api: Api::Ppi,
-    name: "ppi.initiate",
-    method: "POST",
-};
-const PPI_STATUS: Op = Op {
-    api: Api::Ppi,
-    name: "ppi.status",
-    method: "POST",
-};
-const PPI_DETAILS: Op = Op {
-    api: Api::Ppi,
-    name: "ppi.details",
-    method: "POST",
-};
-const VS_INITIATE: Op = Op {
-    api: Api::VerificationSuite,
-    name: "verification_suite.initiate",
-    method: "POST",
-};
-const VS_STATUS: Op = Op {
-    api: Api::VerificationSuite,
-    name: "verification_suite.status",
-    method: "GET",
-};
+const PPI_INITIATE: Op = Op::new(Api::Ppi, "ppi.initiate", "POST");
+const PPI_STATUS: Op = Op::new(Api::Ppi, "ppi.status", "POST");
+const PPI_DETAILS: Op = Op::new(Api::Ppi, "ppi.details", "POST");
+const VS_INITIATE: Op = Op::new(
+    Api::VerificationSuite,
+    "verification_suite.initiate",
+    "POST",
+);
+const VS_STATUS: Op = Op::new(Api::VerificationSuite, "verification_suite.status", "GET");
 
 /// PPI Video KYC: `POST /ppi/kyc/vkyc` and `POST /ppi/kyc/vkyc/status`.
 #[derive(Clone, Copy, Debug)]

@@ -128,6 +128,34 @@ macro_rules! question_builders {
     };
 }
 
+/// `notification_type`, `user_template` and `agent_template`, the same for
+/// the Verification Suite's initiate and onboarding.
+macro_rules! link_builders {
+    () => {
+        /// Adds a channel to send the link on.
+        pub fn notification_type(mut self, channel: Channel) -> Self {
+            if !self.notification_types.contains(&channel) {
+                self.notification_types.push(channel);
+            }
+            self
+        }
+
+        /// Sets the user template (its name, as Cashfree knows it on your
+        /// account).
+        pub fn user_template(mut self, name: impl Into<String>) -> Self {
+            self.user_template = Some(name.into());
+            self
+        }
+
+        /// Sets the agent template.
+        pub fn agent_template(mut self, name: impl Into<String>) -> Self {
+            self.agent_template = Some(name.into());
+            self
+        }
+    };
+}
+pub(crate) use link_builders;
+
 /// A channel Cashfree sends the link on, for either family: PPI's
 /// `notification_modes` (`SMS`, `WHATSAPP`) and the Verification Suite's
 /// `notification_types` (`sms`, `whatsapp`, `email`).
@@ -368,25 +396,7 @@ impl VerificationSuiteInitiateRequest {
         }
     }
 
-    /// Adds a channel to send the link on.
-    pub fn notification_type(mut self, channel: Channel) -> Self {
-        if !self.notification_types.contains(&channel) {
-            self.notification_types.push(channel);
-        }
-        self
-    }
-
-    /// Sets the user template.
-    pub fn user_template(mut self, name: impl Into<String>) -> Self {
-        self.user_template = Some(name.into());
-        self
-    }
-
-    /// Sets the agent template.
-    pub fn agent_template(mut self, name: impl Into<String>) -> Self {
-        self.agent_template = Some(name.into());
-        self
-    }
+    link_builders!();
 
     /// Sends Aadhaar details you already hold, which skips DigiLocker.
     pub fn aadhaar_details(mut self, details: crate::AadhaarDetails) -> Self {

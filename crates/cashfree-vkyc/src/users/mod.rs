@@ -14,7 +14,7 @@ pub use ops::Onboarded;
 
 use crate::error::ValidationError;
 use crate::lenient::{LenientTime, present};
-use crate::request::{Channel, User, validate_user_id, validate_verification_id};
+use crate::request::{Channel, User, link_builders, validate_user_id, validate_verification_id};
 use cashfree_vkyc_raw::verification_suite::types as vs_raw;
 use serde::Serialize;
 use std::fmt;
@@ -474,25 +474,7 @@ impl OnboardRequest {
         }
     }
 
-    /// Adds a channel to send the link on.
-    pub fn notification_type(mut self, channel: Channel) -> Self {
-        if !self.notification_types.contains(&channel) {
-            self.notification_types.push(channel);
-        }
-        self
-    }
-
-    /// Your user template (free text, as Cashfree names it on your account).
-    pub fn user_template(mut self, name: impl Into<String>) -> Self {
-        self.user_template = Some(name.into());
-        self
-    }
-
-    /// Your agent template.
-    pub fn agent_template(mut self, name: impl Into<String>) -> Self {
-        self.agent_template = Some(name.into());
-        self
-    }
+    link_builders!();
 
     /// Checks every rule of both calls.
     pub fn validate(&self) -> Result<(), ValidationError> {

@@ -12,26 +12,22 @@ use crate::ops::{VerificationSuite, same_user};
 use crate::request::User;
 use crate::verification::{Api, Verification};
 
-const CREATE_USER: Op = Op {
-    api: Api::VerificationSuite,
-    name: "verification_suite.create_user",
-    method: "POST",
-};
-const GET_USER: Op = Op {
-    api: Api::VerificationSuite,
-    name: "verification_suite.get_user",
-    method: "GET",
-};
-const UPDATE_USER: Op = Op {
-    api: Api::VerificationSuite,
-    name: "verification_suite.update_user",
-    method: "PATCH",
-};
-const SDK_TOKEN: Op = Op {
-    api: Api::VerificationSuite,
-    name: "verification_suite.sdk_token",
-    method: "POST",
-};
+const CREATE_USER: Op = Op::new(
+    Api::VerificationSuite,
+    "verification_suite.create_user",
+    "POST",
+);
+const GET_USER: Op = Op::new(Api::VerificationSuite, "verification_suite.get_user", "GET");
+const UPDATE_USER: Op = Op::new(
+    Api::VerificationSuite,
+    "verification_suite.update_user",
+    "PATCH",
+);
+const SDK_TOKEN: Op = Op::new(
+    Api::VerificationSuite,
+    "verification_suite.sdk_token",
+    "POST",
+);
 
 /// What [`VerificationSuite::onboard`] did: the user and the
 /// verification, each created now or found from an earlier press.
