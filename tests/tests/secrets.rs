@@ -139,3 +139,37 @@ fn openssl_decrypt(ciphertext: &[u8]) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// reqwest follows redirects and keeps custom headers across hosts (it
+/// strips only `authorization`, cookies and the like), so a redirect
+/// followed would hand `x-client-secret` to whatever host the `location`
+/// names. The client's own HTTP stack follows none: a 3xx is the answer.
+#[tokio::test]
+async fn a_redirect_is_not_followed_so_the_secret_goes_nowhere_else() {
+    use wiremock::matchers::any;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let elsewhere = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/collect", elsewhere.uri())),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::builder("CF_TEST_ID", SECRET)
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let e = client.ppi().status("v1", "u1").await.unwrap_err();
+    assert_eq!(e.as_api().map(|a| a.status), Some(307), "{e:?}");
+    assert!(!format!("{e:?}").contains(SECRET));
+    let leaked = elsewhere.received_requests().await.unwrap();
+    assert!(leaked.is_empty(), "followed to {leaked:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

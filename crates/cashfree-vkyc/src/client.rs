@@ -243,7 +243,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your `reqwest::Client` (its own timeouts then apply).
+    /// Uses your `reqwest::Client` (its own timeouts then apply). Build it
+    /// with `redirect(reqwest::redirect::Policy::none())`, as the client's
+    /// own is: reqwest keeps custom headers when it follows a redirect to
+    /// another host, `x-client-secret` among them.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -294,9 +297,14 @@ impl ClientBuilder {
             .then(|| HeaderValue::from_static(crate::USER_AGENT));
         let http = match self.http {
             Some(http) => http,
+            // No redirect is followed: reqwest keeps custom headers across
+            // hosts, so following one would send `x-client-secret` wherever
+            // the `location` points. Cashfree's API answers; it does not
+            // redirect.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
+                .redirect(reqwest::redirect::Policy::none())
                 .user_agent(crate::USER_AGENT)
                 .build()
                 .map_err(|e| BuildError::new("http_client", e.to_string()))?,
