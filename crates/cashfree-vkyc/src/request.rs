@@ -11,9 +11,11 @@ type Check = Result<(), ValidationError>;
 pub fn validate_verification_id(id: &str) -> Check {
     let field = "verification_id";
     check_length(field, id)?;
-    if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
+    // Checked byte by byte (every allowed character is ASCII); the
+    // character is found only to name it.
+    if let Some(at) = id.bytes().position(|b| !allowed(b))
+        && let Some(c) = id[at..].chars().next()
     {
         return Err(ValidationError::new(
             field,
@@ -494,7 +496,13 @@ mod tests {
                 .rule
                 .contains("' '")
         );
-        assert!(validate_verification_id("ü").is_err());
+        // The character is named whole, even when it takes several bytes.
+        assert!(
+            validate_verification_id("v-ü1")
+                .unwrap_err()
+                .rule
+                .ends_with("not 'ü'")
+        );
     }
 
     #[test]

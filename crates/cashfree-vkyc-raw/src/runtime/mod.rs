@@ -211,9 +211,10 @@ impl<T> ResponseValue<T> {
 
     /// Cashfree's `x-request-id`, which its support asks for.
     pub fn request_id(&self) -> Option<&str> {
-        self.headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
+        // A named constant: a `&str` key is parsed and checked on each call.
+        const X_REQUEST_ID: reqwest::header::HeaderName =
+            reqwest::header::HeaderName::from_static("x-request-id");
+        self.headers.get(X_REQUEST_ID).and_then(|v| v.to_str().ok())
     }
 }
 
