@@ -130,3 +130,42 @@ async fn a_cluster_of_three_masters() {
     }
     assert!(heard, "the hold was not announced across the cluster");
 }
+
+/// The hold listener's subscription ends with the last handle: a service
+/// that makes and drops handles leaves no connection behind.
+#[tokio::test]
+async fn the_hold_listener_ends_with_the_last_handle() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let url = server.url();
+    let subscribers = || async {
+        let client = redis::Client::open(url.as_str()).unwrap();
+        let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+        let list: String = redis::cmd("CLIENT")
+            .arg("LIST")
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        list.lines().filter(|l| l.contains("cmd=subscribe")).count()
+    };
+    let until = |want: usize| async move {
+        for _ in 0..250 {
+            if subscribers().await == want {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        false
+    };
+    let redis = Redis::connect(&url).await.unwrap();
+    let budget = redis.budget(BudgetRate::per_minute(60).unwrap());
+    let second = redis.clone().budget(BudgetRate::per_minute(60).unwrap());
+    assert!(until(1).await, "one listener per connection");
+    drop((redis, budget));
+    // A handle still lives: the listener stays.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(subscribers().await, 1);
+    drop(second);
+    assert!(until(0).await, "the listener outlived its handles");
+}

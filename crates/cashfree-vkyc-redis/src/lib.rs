@@ -67,7 +67,9 @@ pub struct Redis {
     /// Holds announced by any instance, by budget key, on this process's
     /// clock; filled by one listener per connection.
     holds: Arc<Mutex<HashMap<String, Instant>>>,
-    listening: Arc<OnceLock<()>>,
+    /// Set when the hold listener starts; dropped with the last handle,
+    /// which ends the listener and its connection at once.
+    listening: Arc<OnceLock<tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl fmt::Debug for Redis {
@@ -330,7 +332,8 @@ impl Redis {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        if self.listening.set(()).is_err() {
+        let (closing, closed) = tokio::sync::oneshot::channel();
+        if self.listening.set(closing).is_err() {
             return;
         }
         let (client, channel, holds) = (
@@ -338,12 +341,9 @@ impl Redis {
             self.holds_channel(),
             Arc::downgrade(&self.holds),
         );
-        runtime.spawn(async move {
+        let listen = async move {
             use futures_util::StreamExt;
             loop {
-                if holds.strong_count() == 0 {
-                    return;
-                }
                 if let Ok(mut pubsub) = client.get_async_pubsub().await
                     && pubsub.subscribe(&channel).await.is_ok()
                 {
@@ -360,6 +360,10 @@ impl Redis {
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
+        };
+        // `closed` resolves when the last handle drops the sender.
+        runtime.spawn(async move {
+            futures_util::future::select(std::pin::pin!(listen), closed).await;
         });
     }
 
