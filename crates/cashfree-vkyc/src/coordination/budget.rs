@@ -15,7 +15,10 @@ use tokio::time::Instant;
 pub enum Acquire {
     /// The next free slot is the caller's: it may send after this wait
     /// (zero: at once), without asking again. Slots are handed out first
-    /// come, first served, across every client sharing the budget.
+    /// come, first served, across every client sharing the budget, with one
+    /// exception: a slot that falls inside a [hold](RateBudget::hold) is
+    /// given up, and the client reserves again when the hold ends, behind
+    /// the slots taken during it.
     Granted(Duration),
     /// The next free slot is further away than the caller may wait (this
     /// far); nothing was taken.
