@@ -11,18 +11,23 @@ type Check = Result<(), ValidationError>;
 pub fn validate_verification_id(id: &str) -> Check {
     let field = "verification_id";
     check_length(field, id)?;
-    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
-    // Checked byte by byte (every allowed character is ASCII); the
-    // character is found only to name it.
-    if let Some(at) = id.bytes().position(|b| !allowed(b))
-        && let Some(c) = id[at..].chars().next()
-    {
+    if let Some(c) = outside_id_charset(id) {
         return Err(ValidationError::new(
             field,
             format!("may hold only letters, digits, '.', '-' and '_', not {c:?}"),
         ));
     }
     Ok(())
+}
+
+/// The first character of `id` that is not a letter, a digit, `.`, `-`
+/// or `_`: the characters Cashfree allows in the ids you choose.
+pub(crate) fn outside_id_charset(id: &str) -> Option<char> {
+    // Checked byte by byte (every allowed character is ASCII); the
+    // character is found only to name it.
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
+    let at = id.bytes().position(|b| !allowed(b))?;
+    id[at..].chars().next()
 }
 
 /// 1 to 50 characters.

@@ -14,7 +14,9 @@ pub use ops::Onboarded;
 
 use crate::error::ValidationError;
 use crate::lenient::{LenientTime, present};
-use crate::request::{Channel, User, link_builders, validate_user_id, validate_verification_id};
+use crate::request::{
+    Channel, User, link_builders, outside_id_charset, validate_user_id, validate_verification_id,
+};
 use cashfree_vkyc_raw::verification_suite::types as vs_raw;
 use serde::Serialize;
 use std::fmt;
@@ -174,10 +176,7 @@ impl CreateUserRequest {
         }
         if let Some(id) = &self.user_id {
             validate_user_id(id)?;
-            if !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-            {
+            if outside_id_charset(id).is_some() {
                 return Err(ValidationError::new(
                     "user_id",
                     "may hold only letters, digits, '.', '-' and '_'",
