@@ -44,11 +44,16 @@ pub fn client_module(doc: &Value, spec_path: &str) -> Result<String> {
     let mut file: syn::File =
         syn::parse2(tokens).context("progenitor produced code that does not parse")?;
     RuntimePaths.visit_file_mut(&mut file);
+    NoVersionHeader.visit_file_mut(&mut file);
     prune_runtime_imports(&mut file);
     let body = prettyplease::unparse(&file);
     anyhow::ensure!(
         !body.contains(CLIENT_CRATE),
         "{spec_path}: progenitor's code names `{CLIENT_CRATE}` where the rewrite did not reach"
+    );
+    anyhow::ensure!(
+        !body.contains(VERSION_HEADER),
+        "{spec_path}: progenitor's code sends `{VERSION_HEADER}` in a form the rewrite does not know"
     );
     Ok(format!("{HEADER}\n// from {spec_path}\n\n{body}"))
 }
@@ -103,6 +108,31 @@ impl VisitMut for RuntimePaths {
                 .collect();
         }
         visit_mut::visit_path_mut(self, path);
+    }
+}
+
+/// The header progenitor adds to every request, with the document's
+/// `info.version`.
+const VERSION_HEADER: &str = "\"api-version\"";
+
+/// Drops the statement that adds progenitor's own `api-version` header to
+/// each request. Cashfree reads only `x-api-version`, an operation
+/// parameter; the other would go out with every request for nothing, and
+/// taking it off each request at run time is a hash and a probe per call.
+struct NoVersionHeader;
+
+impl VisitMut for NoVersionHeader {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        block.stmts.retain(|stmt| {
+            let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+                return true;
+            };
+            let name = call.args.first();
+            !(call.method == "append"
+                && name
+                    .is_some_and(|name| quote::quote!(#name).to_string().contains(VERSION_HEADER)))
+        });
+        visit_mut::visit_block_mut(self, block);
     }
 }
 
@@ -226,6 +256,25 @@ mod tests {
             assert!(text.contains(expected), "{expected} in:\n{text}");
         }
         assert_eq!(text.matches("progenitor_client").count(), 2, "{text}");
+    }
+
+    #[test]
+    fn progenitors_version_header_is_not_sent() {
+        let mut file: syn::File = syn::parse_quote! {
+            fn op() {
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(Client::api_version()),
+                );
+                header_map.append("x-api-version", x_api_version.to_string().try_into()?);
+            }
+        };
+        NoVersionHeader.visit_file_mut(&mut file);
+        let text = prettyplease::unparse(&file);
+        assert!(!text.contains(VERSION_HEADER), "{text}");
+        assert!(text.contains("\"x-api-version\""), "{text}");
+        assert!(text.contains("with_capacity"), "{text}");
     }
 
     #[test]

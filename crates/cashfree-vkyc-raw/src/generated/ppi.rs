@@ -637,11 +637,6 @@ Arguments:
     ) -> Result<ResponseValue<types::PpiVkycResponse>, Error<types::PpiErrorResponse>> {
         let url = format!("{}/ppi/kyc/vkyc/details", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("x-api-version", x_api_version.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = self
@@ -698,11 +693,6 @@ Arguments:
     ) -> Result<ResponseValue<types::PpiVkycResponse>, Error<types::PpiErrorResponse>> {
         let url = format!("{}/ppi/kyc/vkyc", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("x-api-version", x_api_version.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = self
@@ -759,11 +749,6 @@ Arguments:
     ) -> Result<ResponseValue<types::PpiVkycResponse>, Error<types::PpiErrorResponse>> {
         let url = format!("{}/ppi/kyc/vkyc/status", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("x-api-version", x_api_version.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = self

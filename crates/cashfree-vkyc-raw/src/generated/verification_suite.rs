@@ -974,11 +974,6 @@ Arguments:
     > {
         let url = format!("{}/vkyc", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("x-api-version", x_api_version.to_string().try_into()?);
         if let Some(value) = x_cf_signature {
             header_map.append("x-cf-signature", value.to_string().try_into()?);
@@ -1044,11 +1039,6 @@ Arguments:
     > {
         let url = format!("{}/vkyc", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("x-api-version", x_api_version.to_string().try_into()?);
         if let Some(value) = x_cf_signature {
             header_map.append("x-cf-signature", value.to_string().try_into()?);
@@ -1124,11 +1114,6 @@ Arguments:
     > {
         let url = format!("{}/user", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("x-api-version", x_api_version.to_string().try_into()?);
         if let Some(value) = x_cf_signature {
             header_map.append("x-cf-signature", value.to_string().try_into()?);
@@ -1199,11 +1184,6 @@ Arguments:
     > {
         let url = format!("{}/user", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("x-api-version", x_api_version.to_string().try_into()?);
         if let Some(value) = x_cf_signature {
             header_map.append("x-cf-signature", value.to_string().try_into()?);
@@ -1271,11 +1251,6 @@ Arguments:
     > {
         let url = format!("{}/user", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("x-api-version", x_api_version.to_string().try_into()?);
         if let Some(value) = x_cf_signature {
             header_map.append("x-cf-signature", value.to_string().try_into()?);
@@ -1343,11 +1318,6 @@ Arguments:
     > {
         let url = format!("{}/oauth/token", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("x-api-version", x_api_version.to_string().try_into()?);
         if let Some(value) = x_cf_signature {
             header_map.append("x-cf-signature", value.to_string().try_into()?);
