@@ -269,6 +269,38 @@ async fn requests_carry_credentials_version_and_agent_but_no_progenitor_header()
     assert_eq!(body, json!({"user_id": "u1", "verification_id": "v"}));
 }
 
+/// A client the caller gives sends no credentials by default; the facade
+/// puts them on each request, in place of any of the same name.
+#[tokio::test]
+async fn a_callers_http_client_gets_the_credentials_on_each_request() {
+    let server = Canned::start([Reply::ok(r#"{"verification_id":"v"}"#)]).await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-client-id", "SOMEONE_ELSE".parse().unwrap());
+    defaults.insert("user-agent", "their-agent".parse().unwrap());
+    let http = reqwest::Client::builder()
+        .default_headers(defaults)
+        .build()
+        .unwrap();
+    let client = workspace_tests::client_builder(&server.base_url)
+        .http_client(http)
+        .build()
+        .unwrap();
+    client.ppi().status("v", "u1").await.unwrap();
+    let received = server.received();
+    let headers = &received[0].headers;
+    assert_eq!(headers["x-client-id"], "CF_TEST_ID");
+    assert_eq!(headers["x-client-secret"], SECRET);
+    assert_eq!(headers.get_all("x-client-id").iter().count(), 1);
+    assert!(
+        headers["user-agent"]
+            .to_str()
+            .unwrap()
+            .starts_with("cashfree-vkyc/")
+    );
+    assert_eq!(headers["x-api-version"], "2025-11-01");
+    assert!(headers.get("api-version").is_none());
+}
+
 #[tokio::test]
 async fn validation_failures_send_nothing() {
     let sandbox = Sandbox::start().await.unwrap();

@@ -35,9 +35,12 @@
 //! ```
 //!
 //! Note that the generated clients carry no credentials: the
-//! `x-client-id` and `x-client-secret` headers are added by a
-//! [`Transport`] (the facade's does), or by default headers on the
-//! `reqwest::Client` given to `Client::new_with_client`.
+//! `x-client-id` and `x-client-secret` headers are added by
+//! [`Hooks::with_headers`], or by default headers on the
+//! `reqwest::Client` given to `Client::new_with_client`. The header
+//! progenitor would add with the document's `info.version`
+//! (`api-version`) is not sent: Cashfree reads only `x-api-version`, which
+//! each operation takes.
 
 mod hooks;
 pub mod runtime;

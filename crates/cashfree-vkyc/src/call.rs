@@ -4,8 +4,8 @@
 //!
 //! Each attempt calls the generated method anew, so every attempt is built
 //! and signed afresh; the generated code reads the answer once (within
-//! the body limit the [`transport`](crate::transport) sets) and hands back
-//! its bytes with the decoded value or inside its error.
+//! the body limit the client sets) and hands back its bytes with the
+//! decoded value or inside its error.
 
 use crate::client::Client;
 use crate::coordination::{Acquire, RateBudget};
@@ -13,7 +13,7 @@ use crate::error::{ApiError, DecodeError, Error, Result, ValidationError};
 use crate::retry::RetryPolicy;
 use crate::verification::Api;
 use bytes::Bytes;
-use cashfree_vkyc_raw::runtime::{Error as RawError, ResponseValue};
+use cashfree_vkyc_raw::runtime::{Error as RawError, Response, ResponseValue};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -115,9 +115,28 @@ impl Op {
 
 /// A success, with what the call's caller needs of the answer.
 pub(crate) struct Answered<T> {
-    pub(crate) value: T,
-    pub(crate) body: Bytes,
+    /// Boxed from the moment it is read: the decoded value is hundreds
+    /// of bytes, and each step from the wire to the view would otherwise
+    /// copy it whole.
+    response: Box<ResponseValue<T>>,
     pub(crate) request_id: Option<String>,
+}
+
+impl<T> Answered<T> {
+    /// The decoded value and the body it was decoded from. (Inlined, so
+    /// that the value's fields are moved out of the box one by one, not
+    /// copied whole first.)
+    #[inline(always)]
+    pub(crate) fn into_parts(self) -> (T, Bytes, Option<String>) {
+        let (value, body, _) = self.response.into_parts();
+        (value, body, self.request_id)
+    }
+
+    /// The decoded value.
+    #[inline(always)]
+    pub(crate) fn into_value(self) -> (T, Option<String>) {
+        (self.response.into_inner(), self.request_id)
+    }
 }
 
 /// What the attempts of a call learned besides its result.
@@ -136,13 +155,14 @@ enum Turn<T> {
     Again(RetryReason, Option<Duration>, Error),
 }
 
-/// An attempt's outcome with every answer read.
+/// An attempt's outcome with every answer read. The answers are boxed
+/// (see [`Answered`]).
 enum Outcome<T> {
-    Decoded(ResponseValue<T>),
+    Decoded(Box<ResponseValue<T>>),
     /// An answer that is not the documented success: an error status, an
     /// undocumented status, or a body that did not decode.
-    Answer(ResponseValue<()>),
-    TooLarge(ResponseValue<()>, usize),
+    Answer(Box<ResponseValue<()>>),
+    TooLarge(Box<ResponseValue<()>>, usize),
     Unsent(reqwest::Error),
     Broken(reqwest::Error),
     Invalid(String),
@@ -154,14 +174,16 @@ impl<T> Outcome<T> {
     /// future stays small when only that one case waits.
     fn of<E>(
         outcome: std::result::Result<ResponseValue<T>, RawError<E>>,
-    ) -> std::result::Result<Self, Box<reqwest::Response>> {
+    ) -> std::result::Result<Self, Box<Response>> {
         Ok(match outcome {
-            Ok(value) => Outcome::Decoded(value),
-            Err(RawError::ErrorResponse(value)) => Outcome::Answer(value.map(|_| ())),
-            Err(RawError::InvalidResponsePayload(value, _)) => Outcome::Answer(value),
+            Ok(value) => Outcome::Decoded(Box::new(value)),
+            Err(RawError::ErrorResponse(value)) => Outcome::Answer(Box::new(value.map(|_| ()))),
+            Err(RawError::InvalidResponsePayload(value, _)) => Outcome::Answer(Box::new(value)),
             // The generated code leaves an undocumented status unread.
             Err(RawError::UnexpectedResponse(response)) => return Err(Box::new(response)),
-            Err(RawError::ResponseTooLarge(value, limit)) => Outcome::TooLarge(value, limit),
+            Err(RawError::ResponseTooLarge(value, limit)) => {
+                Outcome::TooLarge(Box::new(value), limit)
+            }
             Err(RawError::CommunicationError(e)) if e.is_connect() => Outcome::Unsent(e),
             Err(RawError::CommunicationError(e) | RawError::ResponseBodyError(e)) => {
                 Outcome::Broken(e)
@@ -171,10 +193,12 @@ impl<T> Outcome<T> {
     }
 
     /// Reads an undocumented answer within the body limit.
-    async fn unread(response: Box<reqwest::Response>) -> Self {
+    async fn unread(response: Box<Response>) -> Self {
         match ResponseValue::read::<()>(*response).await {
-            Ok(value) => Outcome::Answer(value),
-            Err(RawError::ResponseTooLarge(value, limit)) => Outcome::TooLarge(value, limit),
+            Ok(value) => Outcome::Answer(Box::new(value)),
+            Err(RawError::ResponseTooLarge(value, limit)) => {
+                Outcome::TooLarge(Box::new(value), limit)
+            }
             Err(RawError::ResponseBodyError(e)) => Outcome::Broken(e),
             Err(other) => Outcome::Invalid(other.to_string()),
         }
@@ -255,7 +279,8 @@ where
 {
     let shared = &client.inner.shared;
     let mut facts = Facts::default();
-    let mut backoff = shared.retry.backoff();
+    // Built at the first retry: most calls need none.
+    let mut backoff = None;
     let mut attempt = 0u32;
     loop {
         attempt += 1;
@@ -292,7 +317,8 @@ where
         };
         // The advertised wait replaces the computed one, unless it is
         // longer than the policy sits out.
-        let wait = match (backoff.next(), advertised) {
+        let computed = backoff.get_or_insert_with(|| shared.retry.backoff()).next();
+        let wait = match (computed, advertised) {
             (Some(_), Some(advertised)) if advertised <= shared.retry.max_retry_after => {
                 Some(advertised)
             }
@@ -429,10 +455,8 @@ fn read<T: DeserializeOwned>(
     let answer = match outcome {
         Outcome::Decoded(value) => {
             let (request_id, hold) = observe(shared, span, attempt, &value);
-            let (value, body, _) = value.into_parts();
             let answered = Answered {
-                value,
-                body,
+                response: value,
                 request_id,
             };
             return (Turn::Done(Ok(answered)), hold);
@@ -489,20 +513,19 @@ fn read<T: DeserializeOwned>(
     };
     let status = answer.status();
     let (request_id, hold) = observe(shared, span, attempt, &answer);
-    let (_, body, headers) = answer.into_parts();
     if status.is_success() {
         // An undocumented success status (201, say) is still a success; a
         // success body that is not the documented JSON is a decode error
         // that names the field and never the value.
-        let result = DecodeError::check::<T>(status.as_u16(), request_id.clone(), &body)
+        let result = DecodeError::check::<T>(status.as_u16(), request_id.clone(), answer.body())
             .map(|value| Answered {
-                value,
-                body,
+                response: Box::new(answer.map(|()| value)),
                 request_id,
             })
             .map_err(Error::from);
         return (Turn::Done(result), hold);
     }
+    let (_, body, headers) = answer.into_parts();
     // A documented error status whose body is not Cashfree's JSON (a
     // gateway's HTML page, say) is still that error.
     let advertised = crate::retry::advertised_wait(&headers);

@@ -5,11 +5,11 @@ use crate::coordination::RateBudget;
 use crate::error::{BuildError, Error, Result};
 use crate::ops::{Ppi, VerificationSuite};
 use crate::retry::RetryPolicy;
-use crate::transport::Credentials;
 use crate::verification::{Verification, VerificationRef};
 use crate::watch::Watch;
 use cashfree_vkyc_raw::{Hooks, ppi as raw_ppi, verification_suite as raw_vs};
-use http::HeaderValue;
+use http::header::USER_AGENT;
+use http::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -289,25 +289,34 @@ impl ClientBuilder {
             v.set_sensitive(sensitive);
             Ok::<_, BuildError>(v)
         };
-        // A client built here sends the user-agent itself; one given by the
-        // caller gets it on each request.
-        let user_agent = self
-            .http
-            .is_some()
-            .then(|| HeaderValue::from_static(crate::USER_AGENT));
-        let http = match self.http {
-            Some(http) => http,
+        const X_CLIENT_ID: HeaderName = HeaderName::from_static("x-client-id");
+        const X_CLIENT_SECRET: HeaderName = HeaderName::from_static("x-client-secret");
+        let mut credentials = HeaderMap::with_capacity(3);
+        credentials.insert(X_CLIENT_ID, header("client id", &self.client_id, false)?);
+        credentials.insert(
+            X_CLIENT_SECRET,
+            header("client secret", &self.client_secret, true)?,
+        );
+        credentials.insert(USER_AGENT, HeaderValue::from_static(crate::USER_AGENT));
+        // A client built here sends the credentials and the user-agent as
+        // its default headers; one given by the caller gets them on each
+        // request.
+        let (http, per_request) = match self.http {
+            Some(http) => (http, credentials),
             // No redirect is followed: reqwest keeps custom headers across
             // hosts, so following one would send `x-client-secret` wherever
             // the `location` points. Cashfree's API answers; it does not
             // redirect.
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .redirect(reqwest::redirect::Policy::none())
-                .user_agent(crate::USER_AGENT)
-                .build()
-                .map_err(|e| BuildError::new("http_client", e.to_string()))?,
+            None => {
+                let http = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .default_headers(credentials)
+                    .build()
+                    .map_err(|e| BuildError::new("http_client", e.to_string()))?;
+                (http, HeaderMap::new())
+            }
         };
         #[cfg(feature = "two-factor")]
         let signer = match &self.public_key_pem {
@@ -321,12 +330,9 @@ impl ClientBuilder {
             }
             None => None,
         };
-        let hooks = Hooks::new(Credentials {
-            client_id: header("client id", &self.client_id, false)?,
-            client_secret: header("client secret", &self.client_secret, true)?,
-            user_agent,
-            max_response_bytes: self.max_response_bytes,
-        });
+        let hooks = Hooks::default()
+            .with_headers(per_request)
+            .with_body_limit(self.max_response_bytes);
         let shared = Arc::new(Shared {
             client_id: self.client_id,
             server: url.host_str().unwrap_or_default().to_owned(),

@@ -87,10 +87,10 @@
 //!    calls the generated operation.
 //! 2. `call.rs` takes a permit from the rate budget, makes a fresh 2FA
 //!    signature, and calls the generated operation, once per attempt.
-//! 3. The generated code (in `cashfree-vkyc-raw`) builds the request,
-//!    which `transport.rs` sends with the credentials; the raw runtime
-//!    reads the body once, within the body limit, and decodes it into the
-//!    generated type, keeping the bytes.
+//! 3. The generated code (in `cashfree-vkyc-raw`) builds the request and
+//!    sends it with the credentials (`client.rs` set them up); the raw
+//!    runtime reads the body once, within the body limit, and decodes it
+//!    into the generated type, keeping the bytes.
 //! 4. `call.rs` reads the outcome: a success, a retry after a wait, or an
 //!    [`Error`] that carries the answer (status, request id, body).
 //! 5. `verification/` moves the generated fields into [`Verification`],
@@ -123,7 +123,6 @@ mod retry;
 #[cfg(feature = "two-factor")]
 mod signing;
 pub mod status;
-mod transport;
 mod users;
 mod verification;
 mod watch;

@@ -15,8 +15,12 @@ use crate::watch::Watch;
 use cashfree_vkyc_raw::ppi::types::PpiVkycStatusRequest;
 
 /// The view of a call's success.
+#[inline(always)]
 fn view<T: Into<Texts>>(api: Api, result: Result<Answered<T>>) -> Result<Verification> {
-    result.map(|a| Verification::from_decoded(api, a.value.into(), a.body, a.request_id))
+    result.map(|answered| {
+        let (value, body, request_id) = answered.into_parts();
+        Verification::from_decoded(api, value.into(), body, request_id)
+    })
 }
 
 /// Initiate, exactly once: when an attempt's answer was lost (so Cashfree
@@ -128,7 +132,7 @@ impl Ppi<'_> {
         let (result, _) = traced!(call::span(&inner.shared, op, verification_id), |span| {
             call::run(self.client, op, &span, send)
         });
-        view(Api::Ppi, result).map_err(|e| path.explain(e))
+        view(Api::Ppi, result.map_err(|e| path.explain(e)))
     }
 
     /// Follows a verification until it is final; see [`Watch`].

@@ -23,10 +23,19 @@ pub fn validate_verification_id(id: &str) -> Check {
 /// The first character of `id` that is not a letter, a digit, `.`, `-`
 /// or `_`: the characters Cashfree allows in the ids you choose.
 pub(crate) fn outside_id_charset(id: &str) -> Option<char> {
-    // Checked byte by byte (every allowed character is ASCII); the
-    // character is found only to name it.
-    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
-    let at = id.bytes().position(|b| !allowed(b))?;
+    // Checked byte by byte against a table (every allowed character is
+    // ASCII); the character is found only to name it.
+    const ALLOWED: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_');
+            b += 1;
+        }
+        table
+    };
+    let at = id.bytes().position(|b| !ALLOWED[usize::from(b)])?;
     id[at..].chars().next()
 }
 
@@ -42,7 +51,8 @@ fn check_length(field: &str, value: &str) -> Check {
     } else {
         value.chars().count()
     };
-    if n == 0 || value.trim().is_empty() {
+    // Blank is rare: look past the first character only when it is one.
+    if n == 0 || (value.starts_with(char::is_whitespace) && value.trim().is_empty()) {
         return Err(ValidationError::new(field, "must not be empty"));
     }
     if n > 50 {

@@ -68,7 +68,7 @@ where
     /// Sees the outcome of sending, before it is decoded.
     async fn post<E>(
         &self,
-        result: &reqwest::Result<reqwest::Response>,
+        result: &reqwest::Result<Response>,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         let _ = (result, info);
@@ -80,9 +80,56 @@ where
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> reqwest::Result<Response> {
         let _ = info;
-        self.client().execute(request).await
+        self.client().execute(request).await.map(Response::from)
+    }
+}
+
+/// A response as the generated code receives it: reqwest's, with the most
+/// of its body that is read (none by default).
+///
+/// The limit travels with the response rather than among its extensions,
+/// which would allocate a map on every call.
+#[derive(Debug)]
+pub struct Response {
+    inner: reqwest::Response,
+    limit: Option<usize>,
+}
+
+impl Response {
+    /// Reads at most `limit` bytes of the body; a longer one is
+    /// [`Error::ResponseTooLarge`].
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// The most of the body that is read, if there is a limit.
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+
+    /// The response's status.
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.inner.status()
+    }
+
+    /// The response's headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        self.inner.headers()
+    }
+
+    /// reqwest's response, its body not read.
+    pub fn into_inner(self) -> reqwest::Response {
+        self.inner
+    }
+}
+
+impl From<reqwest::Response> for Response {
+    /// A response whose whole body is read.
+    fn from(inner: reqwest::Response) -> Self {
+        Response { inner, limit: None }
     }
 }
 
@@ -99,17 +146,11 @@ pub struct ResponseValue<T> {
     body: Bytes,
 }
 
-/// The largest body [`ResponseValue::from_response`] reads from a
-/// response that carries this value among its extensions; an unbounded
-/// read otherwise. A [`Transport`](crate::Transport) sets it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BodyLimit(pub usize);
-
 impl<T: DeserializeOwned> ResponseValue<T> {
-    /// Reads the whole body (up to the response's [`BodyLimit`]) and
-    /// decodes it as JSON.
+    /// Reads the whole body (up to the response's
+    /// [limit](Response::with_limit)) and decodes it as JSON.
     #[doc(hidden)]
-    pub async fn from_response<E>(response: reqwest::Response) -> Result<Self, Error<E>> {
+    pub async fn from_response<E>(response: Response) -> Result<Self, Error<E>> {
         let read = ResponseValue::read(response).await?;
         match serde_json::from_slice(&read.body) {
             Ok(inner) => Ok(read.map(|()| inner)),
@@ -120,11 +161,15 @@ impl<T: DeserializeOwned> ResponseValue<T> {
 
 impl ResponseValue<()> {
     /// Reads a response's body, stopping as soon as it passes the
-    /// response's [`BodyLimit`]; nothing is decoded. For the answers the
-    /// generated code hands back unread ([`Error::UnexpectedResponse`]).
-    pub async fn read<E>(mut response: reqwest::Response) -> Result<Self, Error<E>> {
+    /// response's [limit](Response::with_limit); nothing is decoded. For
+    /// the answers the generated code hands back unread
+    /// ([`Error::UnexpectedResponse`]).
+    pub async fn read<E>(response: Response) -> Result<Self, Error<E>> {
+        let Response {
+            inner: mut response,
+            limit,
+        } = response;
         let status = response.status();
-        let limit = response.extensions().get::<BodyLimit>().map(|l| l.0);
         let headers = std::mem::take(response.headers_mut());
         let over = |headers| {
             Error::ResponseTooLarge(ResponseValue::new((), status, headers), limit.unwrap_or(0))
@@ -270,9 +315,10 @@ pub enum Error<E = ()> {
     InvalidResponsePayload(ResponseValue<()>, serde_json::Error),
     /// A status the document does not list; its body is not read yet
     /// ([`ResponseValue::read`] reads it within the limit).
-    UnexpectedResponse(reqwest::Response),
-    /// The body is larger than the response's [`BodyLimit`] (the second
-    /// value); reading stopped there and no body is kept.
+    UnexpectedResponse(Response),
+    /// The body is larger than the response's
+    /// [limit](Response::with_limit) (the second value); reading stopped
+    /// there and no body is kept.
     ResponseTooLarge(ResponseValue<()>, usize),
 }
 

@@ -7,13 +7,15 @@ struct Person {
     dob: String,
 }
 
-fn response(status: u16, body: &'static str) -> reqwest::Response {
-    http::Response::builder()
-        .status(status)
-        .header("x-request-id", "req-1")
-        .body(body)
-        .unwrap()
-        .into()
+fn response(status: u16, body: &'static str) -> Response {
+    reqwest::Response::from(
+        http::Response::builder()
+            .status(status)
+            .header("x-request-id", "req-1")
+            .body(body)
+            .unwrap(),
+    )
+    .into()
 }
 
 #[tokio::test]
@@ -30,15 +32,10 @@ async fn a_body_decodes_with_its_status_and_headers() {
     assert_eq!(value.into_inner().dob, "01-01-1990");
 }
 
-fn limited(mut response: reqwest::Response, limit: usize) -> reqwest::Response {
-    response.extensions_mut().insert(BodyLimit(limit));
-    response
-}
-
 #[tokio::test]
 async fn a_body_over_the_limit_is_not_kept() {
     let body = r#"{"name":"Asha Verma","dob":"01-01-1990"}"#;
-    let e = ResponseValue::<Person>::from_response::<()>(limited(response(200, body), 10))
+    let e = ResponseValue::<Person>::from_response::<()>(response(200, body).with_limit(10))
         .await
         .unwrap_err();
     let Error::ResponseTooLarge(kept, 10) = &e else {
@@ -51,7 +48,7 @@ async fn a_body_over_the_limit_is_not_kept() {
         "the 200 OK response body is larger than 10 bytes"
     );
     // At the limit exactly, the body is read.
-    let read = ResponseValue::read::<()>(limited(response(200, body), body.len()))
+    let read = ResponseValue::read::<()>(response(200, body).with_limit(body.len()))
         .await
         .unwrap();
     assert_eq!(read.body().len(), body.len());
@@ -79,7 +76,7 @@ async fn a_chunked_body_is_read_whole_or_stopped_at_the_limit() {
         let response = reqwest::get(format!("http://{address}/file"))
             .await
             .unwrap();
-        let read = ResponseValue::read::<()>(limited(response, limit)).await;
+        let read = ResponseValue::read::<()>(Response::from(response).with_limit(limit)).await;
         match read {
             Ok(value) if whole => assert_eq!(value.body().as_ref(), b"hello world"),
             Err(Error::ResponseTooLarge(_, l)) if !whole => assert_eq!(l, limit),

@@ -104,7 +104,7 @@ impl From<&str> for CashfreeId {
 impl From<String> for CashfreeId {
     fn from(id: String) -> Self {
         // Cashfree's ids rarely carry spaces; keep the allocation then.
-        if id.trim().len() == id.len() {
+        if !id.starts_with(char::is_whitespace) && !id.ends_with(char::is_whitespace) {
             CashfreeId(id)
         } else {
             id.as_str().into()
