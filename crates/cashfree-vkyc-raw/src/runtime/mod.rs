@@ -9,16 +9,20 @@
 //! between reqwest and this crate in the build, one more crate compiled in
 //! series.
 //!
-//! Two differences on purpose:
+//! Three differences on purpose:
 //! - a [`ResponseValue`] keeps the bytes it was decoded from, and every
 //!   [`Error`] that had an answer keeps the answer, so a caller reads each
 //!   response once;
+//! - the generated code receives a [`Response`], which carries the most of
+//!   its body that is read, so that every read is bounded;
 //! - an [`Error`]'s `Display` and `Debug` never show a response body,
 //!   which holds a customer's name, date of birth and address.
 //!
-//! Following a progenitor upgrade: `cargo xtask codegen` regenerates, and
+//! Following a progenitor upgrade: `cargo xtask codegen` regenerates,
 //! drops the imports of runtime names the Cashfree documents do not use
-//! (streams, form bodies, path parameters). If the new code names
+//! (streams, form bodies, path parameters), and drops the `api-version`
+//! header progenitor adds (it fails, naming the file, if the new code adds
+//! it some other way). If the new code names
 //! something this module lacks, the raw crate stops compiling at that
 //! name: add it here, with progenitor-client's source of the same version
 //! as the reference for what it must do.
