@@ -132,10 +132,10 @@ impl<T> Answered<T> {
         (value, body, self.request_id)
     }
 
-    /// The decoded value.
+    /// `f` of the decoded value and the request id.
     #[inline(always)]
-    pub(crate) fn into_value(self) -> (T, Option<String>) {
-        (self.response.into_inner(), self.request_id)
+    pub(crate) fn then<R>(self, f: impl FnOnce(T, Option<String>) -> R) -> R {
+        f(self.response.into_inner(), self.request_id)
     }
 }
 

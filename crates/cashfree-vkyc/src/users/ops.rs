@@ -67,10 +67,7 @@ impl VerificationSuite<'_> {
                     .await
             };
             let (result, facts) = call::run(self.client, CREATE_USER, &span, send).await;
-            let result = result.map(|a| {
-                let (value, request_id) = a.into_value();
-                VkycUser::from_raw(value, request_id)
-            });
+            let result = result.map(|a| a.then(VkycUser::from_raw));
             self.created_or_found(result, facts, &user_id, request)
                 .await
         })
@@ -118,10 +115,7 @@ impl VerificationSuite<'_> {
         let (result, _) = traced!(call::span(&inner.shared, GET_USER, ""), |span| {
             call::run(self.client, GET_USER, &span, send)
         });
-        result.map(|a| {
-            let (value, request_id) = a.into_value();
-            VkycUser::from_raw(value, request_id)
-        })
+        result.map(|a| a.then(VkycUser::from_raw))
     }
 
     /// `PATCH /verification/user`: changes a user's e-mail, name or
@@ -139,10 +133,7 @@ impl VerificationSuite<'_> {
         let (result, _) = traced!(call::span(&inner.shared, UPDATE_USER, ""), |span| {
             call::run(self.client, UPDATE_USER, &span, send)
         });
-        result.map(|a| {
-            let (value, request_id) = a.into_value();
-            VkycUser::from_raw(value, request_id)
-        })
+        result.map(|a| a.then(VkycUser::from_raw))
     }
 
     /// `POST /verification/oauth/token`: the token Cashfree's VKYC SDK
@@ -165,10 +156,7 @@ impl VerificationSuite<'_> {
             call::span(&inner.shared, SDK_TOKEN, &request.verification_id),
             |span| call::run(self.client, SDK_TOKEN, &span, send)
         );
-        result.map(|a| {
-            let (value, request_id) = a.into_value();
-            SdkToken::from_raw(value, request_id)
-        })
+        result.map(|a| a.then(SdkToken::from_raw))
     }
 
     /// A customer's "start Video KYC" in one call, safe to make twice:
