@@ -2,9 +2,10 @@
 //! with `openssl`, and an ACL user with a password, each against a real
 //! `redis-server`; the password never shows in a message.
 
-use cashfree_vkyc::coordination::{Acquire, BudgetRate, RateBudget};
+use cashfree_vkyc::coordination::{Acquire, BudgetRate, HoldMark, RateBudget};
 use cashfree_vkyc_redis::Redis;
 use std::time::Duration;
+use tokio::time::Instant;
 use workspace_tests::redis_server::RedisServer;
 
 /// Over TLS with the server's CA given in code: the budget and the log
@@ -119,16 +120,91 @@ async fn a_cluster_of_three_masters() {
         );
     }
     // A hold through one connection is announced to the other.
+    let before = b.hold_mark("held:ppi");
     a.hold("held:ppi", Duration::from_secs(3)).await.unwrap();
-    let mut heard = false;
+    let later = Instant::now() + Duration::from_secs(60);
+    let heard = heard_within(|| b.moved("held:ppi", &mut before.clone(), later)).await;
+    assert_eq!(
+        heard,
+        Duration::from_secs(3),
+        "the hold was not announced across the cluster"
+    );
+}
+
+/// Polls what `moved` answers until a hold is heard (pub/sub delivers it
+/// on its own connection), for at most two seconds.
+async fn heard_within(moved: impl Fn() -> Duration) -> Duration {
     for _ in 0..100 {
-        if b.held_until("held:ppi").is_some() {
-            heard = true;
-            break;
+        let heard = moved();
+        if !heard.is_zero() {
+            return heard;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(heard, "the hold was not announced across the cluster");
+    Duration::ZERO
+}
+
+/// First come, first served across a hold, between two instances: the
+/// slots one reserved before the other's hold move by the hold, in order,
+/// and the other's next slot comes after them. A budget value written
+/// before holds kept their end is read as it was.
+#[tokio::test]
+async fn a_hold_moves_the_slots_reserved_before_it_on_every_instance() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let url = server.url();
+    let rate = BudgetRate::per_minute(60).unwrap();
+    let one = Redis::connect(&url).await.unwrap().budget(rate);
+    let other = Redis::connect(&url).await.unwrap().budget(rate);
+    let key = "fcfs:ppi";
+    let ten = Duration::from_secs(10);
+    let (before, start) = (one.hold_mark(key), Instant::now());
+    assert_eq!(
+        one.acquire(key, ten).await.unwrap(),
+        Acquire::Granted(Duration::ZERO)
+    );
+    let Acquire::Granted(wait) = one.acquire(key, ten).await.unwrap() else {
+        panic!("the second slot was refused");
+    };
+    assert!(wait > Duration::from_millis(900), "{wait:?}");
+    let slot = start + Duration::from_secs(1);
+    other.hold(key, Duration::from_secs(3)).await.unwrap();
+    assert_eq!(
+        heard_within(|| one.moved(key, &mut before.clone(), slot)).await,
+        Duration::from_secs(3)
+    );
+    assert_eq!(
+        other.moved(key, &mut HoldMark::default(), slot),
+        Duration::from_secs(3),
+        "the instance that held notes it once"
+    );
+    // The next free slot was 2 s away; moved, it is 5 s.
+    let Acquire::Granted(next) = other.acquire(key, ten).await.unwrap() else {
+        panic!("the slot after the hold was refused");
+    };
+    assert!(
+        next > Duration::from_millis(4500) && next <= Duration::from_secs(5),
+        "{next:?}"
+    );
+
+    // A key holding the TAT alone, as earlier versions wrote it.
+    let mut connection = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    redis::cmd("SET")
+        .arg("cashfree-vkyc:budget:old:ppi")
+        .arg("1")
+        .query_async::<()>(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(
+        one.acquire("old:ppi", ten).await.unwrap(),
+        Acquire::Granted(Duration::ZERO)
+    );
+    other.hold("old:ppi", Duration::from_secs(2)).await.unwrap();
 }
 
 /// The hold listener's subscription ends with the last handle: a service

@@ -5,8 +5,8 @@
 //!   keyed by client id and API family, on Redis's clock. A permit is a
 //!   reservation of the next free slot, first come first served across
 //!   every instance, in one round trip; a 429 seen by one instance holds
-//!   all (the hold is announced over pub/sub, so a slot reserved before it
-//!   is not used during it).
+//!   all, and the hold, announced over pub/sub, moves the slots reserved
+//!   before it in their order.
 //! - [`RedisDeliveryLog`] is a [`DeliveryLog`](cashfree_vkyc::coordination::DeliveryLog): a delivery is claimed with
 //!   `SET NX PX` for a lease, then marked done or released, each a Lua
 //!   script that changes the key only while the caller's claim holds it.
@@ -43,14 +43,12 @@ mod log;
 pub use budget::RedisBudget;
 pub use log::RedisDeliveryLog;
 
-use cashfree_vkyc::coordination::{BudgetRate, StoreError};
+use cashfree_vkyc::coordination::{BudgetRate, HeardHolds, StoreError};
 use redis::ScriptInvocation;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// The prefix of every key this crate writes, unless changed.
 pub const DEFAULT_PREFIX: &str = "cashfree-vkyc:";
@@ -66,7 +64,7 @@ pub struct Redis {
     url: Arc<str>,
     /// Holds announced by any instance, by budget key, on this process's
     /// clock; filled by one listener per connection.
-    holds: Arc<Mutex<HashMap<String, Instant>>>,
+    holds: Arc<HeardHolds>,
     /// Set when the hold listener starts; dropped with the last handle,
     /// which ends the listener and its connection at once.
     listening: Arc<OnceLock<tokio::sync::oneshot::Sender<()>>>,
@@ -319,15 +317,9 @@ impl Redis {
         format!("{}holds", self.prefix)
     }
 
-    fn note_hold(holds: &Mutex<HashMap<String, Instant>>, key: &str, wait: Duration) {
-        let until = Instant::now() + wait;
-        let mut holds = holds.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = holds.entry(key.to_owned()).or_insert(until);
-        *entry = (*entry).max(until);
-    }
-
-    /// One listener per connection: `key<TAB>microseconds` messages become
-    /// local hold deadlines. It reconnects after Redis restarts.
+    /// One listener per connection: `key<TAB>id<TAB>microseconds` messages
+    /// (a hold's name and extension) are noted among the holds heard. It
+    /// reconnects after Redis restarts.
     fn listen_for_holds(&self) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
@@ -351,10 +343,14 @@ impl Redis {
                     while let Some(message) = messages.next().await {
                         let Some(holds) = holds.upgrade() else { return };
                         let text: String = message.get_payload().unwrap_or_default();
-                        if let Some((key, micros)) = text.split_once('\t')
-                            && let Ok(micros) = micros.parse::<u64>()
-                        {
-                            Redis::note_hold(&holds, key, Duration::from_micros(micros));
+                        let mut fields = text.split('\t');
+                        if let (Some(key), Some(Ok(id)), Some(Ok(micros)), None) = (
+                            fields.next(),
+                            fields.next().map(str::parse::<u64>),
+                            fields.next().map(str::parse::<u64>),
+                            fields.next(),
+                        ) {
+                            holds.note(key, id, Duration::from_micros(micros));
                         }
                     }
                 }

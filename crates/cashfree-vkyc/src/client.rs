@@ -215,8 +215,10 @@ impl ClientBuilder {
     /// How long an attempt may wait for a permit from the rate budget
     /// (default 30 s). When none comes in time the call fails with
     /// [`Error::RateLimited`](crate::Error::RateLimited) and nothing is sent.
+    /// Longer than a year is a year.
     pub fn max_budget_wait(mut self, wait: Duration) -> Self {
-        self.max_budget_wait = wait;
+        const YEAR: Duration = Duration::from_secs(365 * 86_400);
+        self.max_budget_wait = wait.min(YEAR);
         self
     }
 

@@ -1,6 +1,6 @@
 //! The rate budget: one account's requests, shared by every client.
 
-use super::{BoxFuture, StoreError, lock};
+use super::{BoxFuture, HeardHolds, HoldMark, StoreError, lock};
 use std::collections::HashMap;
 use std::fmt;
 use std::num::NonZeroU32;
@@ -15,10 +15,9 @@ use tokio::time::Instant;
 pub enum Acquire {
     /// The next free slot is the caller's: it may send after this wait
     /// (zero: at once), without asking again. Slots are handed out first
-    /// come, first served, across every client sharing the budget, with one
-    /// exception: a slot that falls inside a [hold](RateBudget::hold) is
-    /// given up, and the client reserves again when the hold ends, behind
-    /// the slots taken during it.
+    /// come, first served, across every client sharing the budget; a
+    /// [hold](RateBudget::hold) announced after a slot was reserved moves
+    /// it (see [`RateBudget::moved`]) and keeps the order.
     Granted(Duration),
     /// The next free slot is further away than the caller may wait (this
     /// far); nothing was taken.
@@ -55,15 +54,27 @@ pub trait RateBudget: Send + Sync + fmt::Debug {
         max_wait: Duration,
     ) -> BoxFuture<'a, Result<Acquire, StoreError>>;
 
-    /// Grants no permit for `key` until `wait` has passed.
+    /// Grants no permit for `key` until `wait` has passed. The slots
+    /// already reserved move on by what the hold adds to any hold before
+    /// it, in order, and so does the next free one.
     fn hold<'a>(&'a self, key: &'a str, wait: Duration) -> BoxFuture<'a, Result<(), StoreError>>;
 
-    /// Until when `key` is held, as far as this process has heard (a hold
-    /// made here, or announced by another instance): a slot reserved
-    /// before the hold is not used during it. Answered without I/O.
-    fn held_until(&self, key: &str) -> Option<Instant> {
+    /// Where the holds of `key` stand, as far as this process has heard:
+    /// taken before reserving, for [`moved`](Self::moved). Answered
+    /// without I/O, from a [`HeardHolds`]; the default stands nowhere.
+    fn hold_mark(&self, key: &str) -> HoldMark {
         let _ = key;
-        None
+        HoldMark::default()
+    }
+
+    /// How far the holds of `key` heard since `since` (a hold made here,
+    /// or announced by another instance) move a slot due at `slot`; zero
+    /// when none does, and by default. `since` moves past them. Answered
+    /// without I/O, from a [`HeardHolds`]. The client asks when its slot
+    /// comes, and waits this much more.
+    fn moved(&self, key: &str, since: &mut HoldMark, slot: Instant) -> Duration {
+        let _ = (key, since, slot);
+        Duration::ZERO
     }
 }
 
@@ -168,8 +179,9 @@ struct LocalInner {
     /// Each key's theoretical arrival time: when its next permit is due if
     /// requests keep the pace. Bursts are what the tolerance lets go early.
     due: Mutex<HashMap<String, Instant>>,
-    /// Each key's hold, for slots reserved before it.
-    held: Mutex<HashMap<String, Instant>>,
+    /// Each key's hold: when it ends, and how many holds there were.
+    held: Mutex<HashMap<String, (Instant, u64)>>,
+    heard: HeardHolds,
 }
 
 impl fmt::Debug for LocalBudget {
@@ -188,6 +200,7 @@ impl LocalBudget {
                 rate,
                 due: Mutex::default(),
                 held: Mutex::default(),
+                heard: HeardHolds::default(),
             }),
         }
     }
@@ -237,23 +250,37 @@ impl RateBudget for LocalBudget {
         Box::pin(std::future::ready(Ok(decision)))
     }
 
-    fn held_until(&self, key: &str) -> Option<Instant> {
-        lock(&self.inner.held).get(key).copied()
+    fn hold_mark(&self, key: &str) -> HoldMark {
+        self.inner.heard.mark(key)
+    }
+
+    fn moved(&self, key: &str, since: &mut HoldMark, slot: Instant) -> Duration {
+        self.inner.heard.moved(key, since, slot)
     }
 
     fn hold<'a>(&'a self, key: &'a str, wait: Duration) -> BoxFuture<'a, Result<(), StoreError>> {
-        // Due again only after `wait`, with the burst's tolerance on top so
-        // that no permit goes early; a hold moves the due time on, never back.
+        // The hold adds what reaches past any hold before it; the reserved
+        // slots (all due after `now`) move on by that, and the next free
+        // one too, but never to before the hold's end and the burst's
+        // tolerance, so that no permit goes early. As the Redis budget.
         let rate = self.inner.rate;
         let now = Instant::now();
-        let held = later(later(now, wait), rate.tolerance());
-        let mut due = lock(&self.inner.due);
-        let entry = due.entry(key.to_owned()).or_insert(held);
-        *entry = (*entry).max(held);
         let until = later(now, wait);
-        let mut holds = lock(&self.inner.held);
-        let entry = holds.entry(key.to_owned()).or_insert(until);
-        *entry = (*entry).max(until);
+        let mut held = lock(&self.inner.held);
+        let (ended, count) = held.get(key).copied().unwrap_or((now, 0));
+        let extension = until.saturating_duration_since(ended.max(now));
+        if extension.is_zero() {
+            return Box::pin(std::future::ready(Ok(())));
+        }
+        held.insert(key.to_owned(), (until, count + 1));
+        let mut due = lock(&self.inner.due);
+        let after_hold = later(until, rate.tolerance());
+        let next = match due.get(key) {
+            Some(tat) if *tat > now => later(*tat, extension).max(after_hold),
+            _ => after_hold,
+        };
+        due.insert(key.to_owned(), next);
+        self.inner.heard.note(key, count + 1, extension);
         Box::pin(std::future::ready(Ok(())))
     }
 }
@@ -358,14 +385,19 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_hold_stops_the_key_and_never_shortens() {
         let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap().burst(5));
+        let before = budget.hold_mark("a");
         budget.hold("a", Duration::from_secs(5)).await.unwrap();
         budget.hold("a", Duration::from_secs(2)).await.unwrap();
         assert_eq!(now_or_wait(&budget, "a"), Duration::from_secs(5));
+        // A slot reserved before is moved by the hold, once.
+        let later = Instant::now() + Duration::from_secs(60);
+        let mut since = before;
+        assert_eq!(budget.moved("a", &mut since, later), Duration::from_secs(5));
+        assert_eq!(budget.moved("a", &mut since, later), Duration::ZERO);
         assert_eq!(
-            budget.held_until("a"),
-            Some(Instant::now() + Duration::from_secs(5))
+            budget.moved("b", &mut before.clone(), later),
+            Duration::ZERO
         );
-        assert_eq!(budget.held_until("b"), None);
         assert_eq!(
             budget.acquire_now("b", Duration::ZERO),
             Acquire::Granted(Duration::ZERO)
@@ -377,6 +409,39 @@ mod tests {
         );
         // After a hold the burst starts again from empty.
         assert_eq!(now_or_wait(&budget, "a"), Duration::from_secs(1));
+    }
+
+    /// Slots reserved before a hold move by what it adds past the hold
+    /// before it, and the next free slot comes after them: the order
+    /// stays as reserved.
+    #[tokio::test(start_paused = true)]
+    async fn a_hold_moves_the_reserved_slots_and_the_next_free_one() {
+        let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap());
+        let second = Duration::from_secs(1);
+        let (before, start) = (budget.hold_mark("a"), Instant::now());
+        let waits: Vec<_> = (0..3)
+            .map(|_| budget.acquire_now("a", 10 * second))
+            .collect();
+        assert_eq!(waits, [0, 1, 2].map(|s| Acquire::Granted(s * second)));
+        tokio::time::advance(second / 2).await;
+        budget.hold("a", 3 * second).await.unwrap();
+        let slot = start + 2 * second;
+        assert_eq!(budget.moved("a", &mut before.clone(), slot), 3 * second);
+        // The next free slot was 3 s; moved, it is 6 s.
+        assert_eq!(
+            budget.acquire_now("a", 10 * second),
+            Acquire::Granted(Duration::from_millis(5500))
+        );
+        // A second hold while the first lasts adds only what reaches past
+        // its end (1 s), to every slot reserved before it.
+        tokio::time::advance(second).await;
+        budget.hold("a", 3 * second).await.unwrap();
+        assert_eq!(budget.moved("a", &mut before.clone(), slot), 4 * second);
+        // The slot taken at 6 s moved to 7 s; the next is 8 s.
+        assert_eq!(
+            budget.acquire_now("a", 10 * second),
+            Acquire::Granted(Duration::from_millis(6500))
+        );
     }
 
     #[tokio::test(start_paused = true)]

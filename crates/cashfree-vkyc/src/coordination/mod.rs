@@ -12,9 +12,11 @@
 //! verifications within the budget.
 
 mod budget;
+mod holds;
 mod log;
 
 pub use budget::{Acquire, BudgetRate, LocalBudget, RateBudget};
+pub use holds::{HeardHolds, HoldMark};
 pub use log::{Claim, DeliveryLog, LocalDeliveryLog};
 
 use crate::error::BoxError;

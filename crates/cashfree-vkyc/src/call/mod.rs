@@ -8,17 +8,20 @@
 //! decoded value or inside its error.
 
 use crate::client::Client;
-use crate::coordination::{Acquire, RateBudget};
+use crate::coordination::RateBudget;
 use crate::error::{ApiError, DecodeError, Error, Result, ValidationError};
 use crate::retry::RetryPolicy;
 use crate::verification::Api;
 use bytes::Bytes;
 use cashfree_vkyc_raw::runtime::{Error as RawError, Response, ResponseValue};
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
+mod budget;
+use budget::{hold_budget, learn, permit};
 
 /// What a client does between attempts, handed to the callback given to
 /// [`ClientBuilder::on_event`](crate::ClientBuilder::on_event), to report
@@ -337,90 +340,6 @@ where
             reason,
         });
         tokio::time::sleep(wait).await;
-    }
-}
-
-/// Takes a slot from the rate budget, if the client has one, and waits
-/// for it: one reservation, first come first served, then no more asking.
-/// A slot further away than the client may wait is refused at once, and
-/// nothing is sent. A slot that falls inside a hold announced after it was
-/// reserved (a 429 elsewhere) is given up for one after the hold.
-async fn permit(shared: &Shared, op: Op, sent: u32) -> Result<()> {
-    let Some(budget) = &shared.budget else {
-        return Ok(());
-    };
-    let key = shared.budget_key(op.api);
-    let deadline = tokio::time::Instant::now() + shared.max_budget_wait;
-    loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        match budget.acquire(&key, left).await {
-            Ok(Acquire::Granted(wait)) => {
-                if !wait.is_zero() {
-                    tracing::debug!(?wait, "waiting for the reserved slot");
-                    shared.emit(CallEvent::BudgetWait {
-                        operation: op.name,
-                        wait,
-                    });
-                    tokio::time::sleep(wait).await;
-                }
-                let now = tokio::time::Instant::now();
-                match budget.held_until(&key) {
-                    Some(until) if until > now && until > deadline => {
-                        return Err(Error::RateLimited {
-                            retry_after: until - now,
-                            sent,
-                        });
-                    }
-                    Some(until) if until > now => {
-                        tracing::debug!("the budget was held after the slot was reserved");
-                        tokio::time::sleep_until(until).await;
-                    }
-                    _ => return Ok(()),
-                }
-            }
-            Ok(Acquire::Denied(wait)) => {
-                tracing::info!(?wait, "no slot from the rate budget in time; not sent");
-                return Err(Error::RateLimited {
-                    retry_after: wait,
-                    sent,
-                });
-            }
-            Err(source) => {
-                tracing::warn!(error = %source, "the rate budget could not answer; not sent");
-                return Err(Error::RateBudget { sent, source });
-            }
-        }
-    }
-}
-
-/// What Cashfree said of its limit, for the budget: a 429, or nothing
-/// left until the reset, holds every client that shares the budget this
-/// long.
-fn learn(shared: &Shared, status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
-    shared.budget.as_ref()?;
-    let exhausted = headers
-        .get("x-ratelimit-remaining")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim() == "0");
-    if status != StatusCode::TOO_MANY_REQUESTS && !exhausted {
-        return None;
-    }
-    // A 429 without an advertised wait still holds for a moment.
-    let wait = crate::retry::advertised_wait(headers).unwrap_or(Duration::from_secs(1));
-    (!wait.is_zero()).then_some(wait)
-}
-
-/// Holds every client that shares the budget.
-async fn hold_budget(shared: &Shared, op: Op, wait: Duration) {
-    let Some(budget) = &shared.budget else {
-        return;
-    };
-    shared.emit(CallEvent::BudgetHold {
-        operation: op.name,
-        wait,
-    });
-    if let Err(e) = budget.hold(&shared.budget_key(op.api), wait).await {
-        tracing::warn!(error = %e, "could not hold the rate budget");
     }
 }
 
