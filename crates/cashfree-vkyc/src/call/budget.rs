@@ -68,6 +68,10 @@ pub(super) async fn permit(shared: &Shared, op: Op, sent: u32) -> Result<()> {
             ?moved,
             "a hold announced after the slot was reserved moved it"
         );
+        shared.emit(CallEvent::BudgetWait {
+            operation: op.name,
+            wait: moved,
+        });
     }
 }
 
@@ -112,13 +116,17 @@ mod tests {
     use tokio::time::Instant;
 
     fn shared(budget: &LocalBudget) -> Arc<Shared> {
+        with_events(budget, None)
+    }
+
+    fn with_events(budget: &LocalBudget, on_event: Option<super::super::OnEvent>) -> Arc<Shared> {
         Arc::new(Shared {
             client_id: "CF_ID".into(),
             server: "127.0.0.1".into(),
             retry: RetryPolicy::none(),
             budget: Some(Arc::new(budget.clone())),
             max_budget_wait: Duration::from_secs(60),
-            on_event: None,
+            on_event,
             #[cfg(feature = "two-factor")]
             signer: None,
         })
@@ -143,7 +151,14 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_hold_keeps_the_order_of_the_slots_reserved_before_it() {
         let budget = LocalBudget::new(BudgetRate::per_minute(60).unwrap());
-        let shared = shared(&budget);
+        let events = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = events.clone();
+        let shared = with_events(
+            &budget,
+            Some(Arc::new(move |event: &CallEvent| {
+                sink.lock().unwrap().push(event.clone())
+            })),
+        );
         let key = shared.budget_key(Api::Ppi);
         assert_eq!(
             budget.acquire_now(&key, Duration::ZERO),
@@ -151,6 +166,8 @@ mod tests {
         );
         let first = permit_in_task(&shared);
         let second = permit_in_task(&shared);
+        // Both reserve now, at 0 s.
+        tokio::task::yield_now().await;
         let tick = Duration::from_millis(1);
         tokio::time::advance(tick).await;
         budget.hold(&key, 3 * SECOND).await.unwrap();
@@ -163,6 +180,18 @@ mod tests {
         // The third task started 2 ms after the others.
         let tick2 = 2 * tick;
         assert_eq!(came, [4 * SECOND, 5 * SECOND, 6 * SECOND - tick2]);
+        // Each wait is reported: the slots, then what the hold added.
+        let waits: Vec<_> = events
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|event| match event {
+                CallEvent::BudgetWait { wait, .. } => *wait,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let hold = 3 * SECOND;
+        assert_eq!(waits, [SECOND, 2 * SECOND, 6 * SECOND - tick2, hold, hold]);
     }
 
     /// A hold that moves a slot past the caller's wait refuses it, and
