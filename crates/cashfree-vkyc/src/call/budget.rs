@@ -109,6 +109,7 @@ pub(super) async fn hold_budget(shared: &Shared, op: Op, wait: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call::OnEvent;
     use crate::coordination::{BudgetRate, LocalBudget, RateBudget};
     use crate::retry::RetryPolicy;
     use crate::verification::Api;
@@ -119,7 +120,7 @@ mod tests {
         with_events(budget, None)
     }
 
-    fn with_events(budget: &LocalBudget, on_event: Option<super::super::OnEvent>) -> Arc<Shared> {
+    fn with_events(budget: &LocalBudget, on_event: Option<OnEvent>) -> Arc<Shared> {
         Arc::new(Shared {
             client_id: "CF_ID".into(),
             server: "127.0.0.1".into(),
