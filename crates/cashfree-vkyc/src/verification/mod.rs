@@ -10,7 +10,7 @@ use crate::status::{Outcome, Phase, SubStatus, VkycStatus};
 use bytes::Bytes;
 use cashfree_vkyc_raw::{ppi::types as ppi_raw, verification_suite::types as vs_raw};
 pub(crate) use raw::{Part, Raw};
-pub(crate) use read::{Fields, Name, ReadError};
+pub(crate) use read::{Envelope, Fields, Name, ReadError};
 pub use reference::VerificationRef;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -266,7 +266,7 @@ impl Verification {
     /// Builds the view from a response body or a webhook's `data` object.
     pub fn from_json(api: Api, raw: Map<String, Value>) -> Self {
         let object = Value::Object(raw);
-        let texts = Fields::read_value(&object).into_texts(api);
+        let texts = Fields::read_value(&object).texts(api);
         let mut view = Self::build(api, texts, Raw::parsed(Map::new()), None);
         // The texts borrowed from the map until the view was built.
         if let Value::Object(raw) = object {

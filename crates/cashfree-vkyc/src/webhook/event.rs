@@ -4,7 +4,7 @@
 
 use super::WebhookError;
 use crate::lenient::LenientTime;
-use crate::verification::{Api, Fields, Name, Part, Raw, ReadError, Verification};
+use crate::verification::{Api, Envelope, Name, Part, Raw, ReadError, Verification};
 use aws_lc_rs::digest::{SHA256, digest};
 use bytes::Bytes;
 use serde_json::{Map, Value};
@@ -81,17 +81,25 @@ impl WebhookEvent {
     /// Use it only on bytes that were verified (see
     /// [`Verifier`](super::Verifier)).
     pub fn parse(api: Api, body: &[u8]) -> Result<Self, WebhookError> {
-        Self::parse_as(Some(api), body)
+        Self::parse_as(Some(api), body, None, None)
     }
 
     /// Reads a body; with no family given, the payload's own fields name it
     /// (PPI's `cf_verification_id`, the Verification Suite's `reference_id`
     /// or `user_reference_id`), and PPI, whose documented scheme the
-    /// signed headers are, is assumed when they do not.
-    pub(super) fn parse_as(api: Option<Api>, body: &[u8]) -> Result<Self, WebhookError> {
+    /// signed headers are, is assumed when they do not. The delivery's
+    /// attempt and version header are taken here, so that the event is
+    /// built once, where it is returned.
+    pub(super) fn parse_as(
+        api: Option<Api>,
+        body: &[u8],
+        attempt: Option<u32>,
+        version_header: Option<&str>,
+    ) -> Result<Self, WebhookError> {
         // The one read of the body: the fields the event and the view
         // model, moved out; the rest is parsed only if asked for.
-        let mut envelope = Fields::read_envelope(body).map_err(|e| {
+        let mut read = Envelope::default();
+        read.read(body).map_err(|e| {
             WebhookError::UnparseableBody(match e {
                 ReadError::Json(e) => describe(&e),
                 ReadError::NotUtf8(at) => format!("not UTF-8 text (byte {at})"),
@@ -99,22 +107,26 @@ impl WebhookEvent {
                 ReadError::DataNotAnObject => "`data` is not an object".into(),
             })
         })?;
+        let envelope = &mut read.top;
         let event_type = envelope
             .take(Name::EventType)
             .or_else(|| envelope.take(Name::Type))
             .unwrap_or_default();
         let event_time = envelope.take(Name::EventTime).map(LenientTime::parse);
-        let version = envelope.take(Name::Version).map(Cow::into_owned);
+        let version = envelope
+            .take(Name::Version)
+            .map(Cow::into_owned)
+            .or_else(|| version_header.map(str::to_owned));
         // A payload without `data` carries the fields at the top.
-        let data = match envelope.data.take() {
-            Some(data) => *data,
-            None => envelope,
-        };
+        let data = read.data.as_mut().unwrap_or(&mut read.top);
         let api = api.or_else(|| data.named()).unwrap_or(Api::Ppi);
         let body = Bytes::copy_from_slice(body);
-        let texts = data.into_texts(api);
-        let verification =
-            Verification::build(api, texts, Raw::lazy(body.clone(), Part::Data), None);
+        let verification = Verification::build(
+            api,
+            data.texts(api),
+            Raw::lazy(body.clone(), Part::Data),
+            None,
+        );
         let identified = !verification.verification_id.is_empty()
             && !event_type.is_empty()
             && event_time.is_some();
@@ -135,7 +147,7 @@ impl WebhookEvent {
             event_type: EventType::from(&*event_type),
             event_time,
             version,
-            attempt: None,
+            attempt,
             verification,
             envelope: Raw::lazy(body, Part::Envelope),
             key,

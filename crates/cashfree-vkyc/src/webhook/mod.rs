@@ -269,12 +269,7 @@ impl<B: AsRef<[u8]>> Delivery<B> {
     /// Reads the body as an event. Fails only if the body is not a webhook
     /// payload; it was authentic all the same.
     pub fn parse(&self) -> Result<WebhookEvent, WebhookError> {
-        let mut event = WebhookEvent::parse_as(self.api, self.body())?;
-        event.attempt = self.attempt;
-        if event.version.is_none() {
-            event.version = self.version().map(str::to_owned);
-        }
-        Ok(event)
+        WebhookEvent::parse_as(self.api, self.body(), self.attempt, self.version())
     }
 
     /// The event's [`delivery_key`](WebhookEvent::delivery_key); for a body
