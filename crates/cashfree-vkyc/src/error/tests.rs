@@ -64,6 +64,22 @@ fn api_errors_show_no_body() {
 }
 
 #[test]
+fn api_error_fields_read_whatever_their_json_type() {
+    // Nested under `error`, a numeric code, an empty message, a type that
+    // is an object: read as text where there is text, absent otherwise.
+    let json = br#"{"error":{"type":{"x":1},"code":409,"message":""}}"#;
+    let e = ApiError::parse(409, &http::HeaderMap::new(), json.to_vec());
+    assert_eq!(e.code.as_deref(), Some("409"));
+    assert_eq!(e.message, None);
+    assert_eq!(e.error_type, None);
+    let json = br#"{"code":false,"message":2.5,"type":null}"#;
+    let e = ApiError::parse(400, &http::HeaderMap::new(), json.to_vec());
+    assert_eq!(e.code.as_deref(), Some("false"));
+    assert_eq!(e.message.as_deref(), Some("2.5"));
+    assert_eq!(e.error_type, None);
+}
+
+#[test]
 fn sources_chain_to_the_cause_and_messages_read_whole() {
     use std::error::Error as _;
     let refused =
