@@ -179,8 +179,8 @@ struct LocalInner {
     /// Each key's theoretical arrival time: when its next permit is due if
     /// requests keep the pace. Bursts are what the tolerance lets go early.
     due: Mutex<HashMap<String, Instant>>,
-    /// Each key's hold: when it ends, and how many holds there were.
-    held: Mutex<HashMap<String, (Instant, u64)>>,
+    /// When each key's latest hold ends.
+    held: Mutex<HashMap<String, Instant>>,
     heard: HeardHolds,
 }
 
@@ -267,12 +267,12 @@ impl RateBudget for LocalBudget {
         let now = Instant::now();
         let until = later(now, wait);
         let mut held = lock(&self.inner.held);
-        let (ended, count) = held.get(key).copied().unwrap_or((now, 0));
+        let ended = held.get(key).copied().unwrap_or(now);
         let extension = until.saturating_duration_since(ended.max(now));
         if extension.is_zero() {
             return Box::pin(std::future::ready(Ok(())));
         }
-        held.insert(key.to_owned(), (until, count + 1));
+        held.insert(key.to_owned(), until);
         let mut due = lock(&self.inner.due);
         let after_hold = later(until, rate.tolerance());
         let next = match due.get(key) {
@@ -280,7 +280,7 @@ impl RateBudget for LocalBudget {
             _ => after_hold,
         };
         due.insert(key.to_owned(), next);
-        self.inner.heard.note(key, count + 1, extension);
+        self.inner.heard.note_own(key, extension);
         Box::pin(std::future::ready(Ok(())))
     }
 }

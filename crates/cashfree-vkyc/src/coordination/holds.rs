@@ -60,11 +60,22 @@ impl HeardHolds {
     /// Notes that a hold named `id` moved `key`'s reserved slots by
     /// `extension`, heard now. A hold heard of twice is noted once.
     pub fn note(&self, key: &str, id: u64, extension: Duration) {
+        self.note_named(key, extension, |_| id);
+    }
+
+    /// Notes a hold made here that no store announces (the in-process
+    /// budget's), named by its place among the holds of `key`.
+    pub(crate) fn note_own(&self, key: &str, extension: Duration) {
+        self.note_named(key, extension, |holds| holds.count + 1);
+    }
+
+    fn note_named(&self, key: &str, extension: Duration, name: impl FnOnce(&KeyHolds) -> u64) {
         if extension.is_zero() {
             return;
         }
         let mut by_key = lock(&self.by_key);
         let holds = by_key.entry(key.to_owned()).or_default();
+        let id = name(holds);
         if holds.newest.iter().any(|h| h.id == id) {
             return;
         }
