@@ -7,12 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v npm >/dev/null; then
-    sudo_=""
-    [ "$(id -u)" -eq 0 ] || sudo_="sudo"
-    $sudo_ apt-get install -y -q nodejs npm >/dev/null 2>&1 \
-        || { $sudo_ apt-get update -q >/dev/null && $sudo_ apt-get install -y -q nodejs npm >/dev/null; }
-fi
+command -v npm >/dev/null || { echo "Node.js and npm are required (Debian: nodejs npm)" >&2; exit 1; }
 node --version
 
 cargo build --quiet --locked -p cashfree-vkyc-sandbox
